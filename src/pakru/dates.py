@@ -1,0 +1,153 @@
+"""The subset of EDTF (ISO 8601-2) a historian of these articles needs.
+
+Supported: ``2016``, ``2018-04``, ``2021-12-02``, a decade ``198X``, a century
+``19XX``, an interval ``1965/1970`` (each end any of the former), and the
+qualifiers ``~`` (approximate), ``?`` (uncertain) and ``%`` (both) after a date
+or either end of an interval. Every date covers a range of days, from its
+earliest to its latest, which is what sorting and range filters use.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+_SINGLE = re.compile(
+    r"(?P<year>[0-9]{4}|[0-9]{3}X|[0-9]{2}XX)(?:-(?P<month>[0-9]{2})(?:-(?P<day>[0-9]{2}))?)?(?P<q>[~?%])?"
+)
+
+
+class EdtfError(ValueError):
+    """A string that is not a date in pakru's EDTF subset."""
+
+
+@dataclass(frozen=True, order=False)
+class EdtfDate:
+    text: str
+    start: date
+    end: date
+    label: str
+    approximate: bool = False
+    uncertain: bool = False
+
+    @property
+    def sort_key(self) -> tuple[int, int]:
+        return (self.start.toordinal(), self.end.toordinal())
+
+    def overlaps(self, other: EdtfDate) -> bool:
+        return self.start <= other.end and other.start <= self.end
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class _Single:
+    start: date
+    end: date
+    label: str
+    approximate: bool
+    uncertain: bool
+
+
+def _parse_single(text: str, whole: str) -> _Single:
+    m = _SINGLE.fullmatch(text)
+    if not m:
+        raise EdtfError(
+            f"{whole!r} is not an EDTF date (use e.g. 2016, 2018-04, 2021-12-02, 198X, "
+            "1965/1970, 2018~ or 2018?)"
+        )
+    year, month, day, qualifier = m["year"], m["month"], m["day"], m["q"]
+    if "X" in year:
+        if month:
+            raise EdtfError(f"{whole!r}: a decade or century cannot have a month")
+        low, high = int(year.replace("X", "0")), int(year.replace("X", "9"))
+        start, end = date(max(low, 1), 1, 1), date(high, 12, 31)
+        label = f"{low}s" if year.count("X") == 1 else f"{low}–{high}"
+    else:
+        y = int(year)
+        if y == 0:
+            raise EdtfError(f"{whole!r}: year 0000 is outside the supported range")
+        if month is None:
+            start, end, label = date(y, 1, 1), date(y, 12, 31), year
+        else:
+            mo = int(month)
+            if not 1 <= mo <= 12:
+                raise EdtfError(f"{whole!r}: month {month} does not exist")
+            last = calendar.monthrange(y, mo)[1]
+            if day is None:
+                start, end = date(y, mo, 1), date(y, mo, last)
+                label = f"{MONTHS[mo - 1]} {y}"
+            else:
+                d = int(day)
+                if not 1 <= d <= last:
+                    raise EdtfError(f"{whole!r}: day {day} does not exist in {MONTHS[mo - 1]} {y}")
+                start = end = date(y, mo, d)
+                label = f"{d} {MONTHS[mo - 1]} {y}"
+    approximate = qualifier in ("~", "%")
+    uncertain = qualifier in ("?", "%")
+    if approximate:
+        label = f"c. {label}"
+    if uncertain:
+        label = f"{label}?"
+    return _Single(start, end, label, approximate, uncertain)
+
+
+def parse_edtf(text: str) -> EdtfDate:
+    """Parse an EDTF date; raise EdtfError with a message fit for a user."""
+    if not isinstance(text, str):
+        raise EdtfError(f"{text!r} is not an EDTF date string")
+    stripped = text.strip()
+    if stripped != text or not text:
+        raise EdtfError(f"{text!r} is not an EDTF date (no spaces, not empty)")
+    if text.count("/") > 1:
+        raise EdtfError(f"{text!r}: an interval has exactly one '/'")
+    if "/" in text:
+        left, right = text.split("/")
+        if left in ("", "..") or right in ("", ".."):
+            raise EdtfError(f"{text!r}: open or unknown interval ends are not supported")
+        a, b = _parse_single(left, text), _parse_single(right, text)
+        if a.start > b.end:
+            raise EdtfError(f"{text!r}: the interval ends before it starts")
+        joiner = "–" if " " not in a.label + b.label else " – "
+        return EdtfDate(
+            text,
+            a.start,
+            b.end,
+            f"{a.label}{joiner}{b.label}",
+            a.approximate or b.approximate,
+            a.uncertain or b.uncertain,
+        )
+    s = _parse_single(text, text)
+    return EdtfDate(text, s.start, s.end, s.label, s.approximate, s.uncertain)
+
+
+def parse_bound(text: str, *, upper: bool) -> date:
+    """A --from/--to bound: a year, year-month or date; the range's first or last day."""
+    try:
+        d = parse_edtf(text)
+    except EdtfError:
+        raise EdtfError(f"{text!r} is not a year, year-month or date (e.g. 2014, 2018-04)") from None
+    return d.end if upper else d.start
+
+
+def decade_of(d: EdtfDate) -> str:
+    """The decade heading a timeline files a date under: '1960s'."""
+    return f"{d.start.year // 10 * 10}s"

@@ -1,0 +1,57 @@
+"""The one error type pakru shows to users, and the problems it carries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a dataset, at a place in a file."""
+
+    file: str
+    line: int | None
+    column: int | None
+    message: str
+    context: str = ""  # "claim naseer-001", "source rizvi", ...
+    field: str = ""
+
+    def __str__(self) -> str:
+        place = self.file
+        if self.line is not None:
+            place += f":{self.line}"
+            if self.column is not None:
+                place += f":{self.column}"
+        parts = [place]
+        if self.context:
+            parts.append(self.context)
+        if self.field:
+            parts.append(f"field {self.field}")
+        parts.append(self.message)
+        return ": ".join(parts)
+
+
+class PakruError(Exception):
+    """An error meant for the user: the CLI prints it as one line per problem."""
+
+    exit_code = 1
+
+    def lines(self) -> list[str]:
+        return [str(self)]
+
+
+class DatasetError(PakruError):
+    """The dataset could not be read or is invalid; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    def lines(self) -> list[str]:
+        return [str(p) for p in self.problems]
+
+
+class QueryError(PakruError):
+    """The user asked for something that does not exist (a topic, a claim, a source)."""
+
+    exit_code = 2

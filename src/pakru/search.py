@@ -1,0 +1,202 @@
+"""Fuzzy, typo-tolerant search over claims.
+
+How it ranks: the query is folded (case, accents, punctuation) and split into
+words. Each word is expanded, with rapidfuzz over the dataset's vocabulary, to
+the words it could mean ("gwadr" -> "gwadar"). A claim scores, for each query
+word, the similarity of the best expansion it contains, weighted by the field
+it was found in; its score is the mean over the query's words. Scoring per word
+rather than per text keeps long claims from winning by length, and the
+vocabulary step keeps the per-claim work to one regular-expression scan.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from pakru import textnorm
+from pakru.model import Claim, Dataset
+
+# Every claim is indexed as these fields, in this order.
+FIELDS = ("summary", "quote", "topics", "actors", "event", "source")
+WEIGHTS = {"summary": 1.0, "quote": 1.0, "topics": 0.95, "actors": 0.95, "event": 0.9, "source": 0.85}
+SEPARATOR = "\x1f"  # between fields; fold() never produces it
+DEFAULT_CUTOFF = 60.0
+STOPWORDS = frozenset(
+    "a an and are as at be by for from in into is it its of on or that the this to was were with".split()
+)
+
+
+@dataclass(frozen=True)
+class SearchIndex:
+    """The searchable text of every claim, folded once (and cached with the dataset)."""
+
+    corpus: str  # fields joined by SEPARATOR, claim after claim
+    starts: tuple[int, ...]  # offset of each field segment in corpus
+    vocabulary: tuple[str, ...]  # every distinct word, sorted
+
+    @classmethod
+    def build(cls, dataset: Dataset) -> SearchIndex:
+        parts: list[str] = []
+        for claim in dataset.claims:
+            parts.extend(fold_fields(dataset, claim))
+        corpus = SEPARATOR.join(parts)
+        starts, pos = [], 0
+        for p in parts:
+            starts.append(pos)
+            pos += len(p) + 1
+        vocabulary = tuple(sorted(set(corpus.replace(SEPARATOR, " ").split())))
+        return cls(corpus, tuple(starts), vocabulary)
+
+
+def fold_fields(dataset: Dataset, claim: Claim) -> list[str]:
+    source = dataset.source_by_id[claim.source]
+    topics = [name for t in claim.topics for name in dataset.topic_by_id[t].names]
+    actors = [name for a in claim.actors for name in (a, *dataset.actor_aliases.get(a, ()))]
+    event = dataset.event_by_id[claim.event].label if claim.event else ""
+    source_text = " ".join(filter(None, [source.author, source.title, source.outlet, source.id]))
+    raw = [claim.summary, claim.quote, " ".join(topics), " ".join(actors), event, source_text]
+    return [textnorm.fold(x) for x in raw]
+
+
+@dataclass(frozen=True)
+class Hit:
+    claim: Claim
+    score: float  # 0..100
+    matched: tuple[str, ...]  # fields, best first
+    terms: frozenset[str] = field(default_factory=frozenset)  # folded words that matched
+
+
+@dataclass(frozen=True)
+class Results:
+    query: str
+    hits: tuple[Hit, ...]
+    suggestions: tuple[str, ...] = ()  # when nothing matched: the closest topics or words
+
+
+def query_words(query: str) -> list[str]:
+    words = textnorm.fold(query).split()
+    content = [w for w in words if w not in STOPWORDS]
+    return content or words
+
+
+def expand(word: str, vocabulary: Sequence[str]) -> dict[str, float]:
+    """The vocabulary words a query word may mean, with their similarity (0..100)."""
+    from rapidfuzz import fuzz, process
+
+    out: dict[str, float] = {}
+    # Short words are too easily near anything: they must match exactly (or as a prefix).
+    cutoff = 100 if len(word) <= 2 else 85 if len(word) <= 4 else 75
+    if cutoff < 100:
+        for term, score, _ in process.extract(
+            word, vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
+        ):
+            out[term] = float(score)
+    i = bisect.bisect_left(vocabulary, word)
+    if i < len(vocabulary) and vocabulary[i] == word:
+        out[word] = 100.0
+    if len(word) >= 3:  # "heli" finds "helicopters", a little below an exact word
+        while i < len(vocabulary) and vocabulary[i].startswith(word):
+            term = vocabulary[i]
+            if term != word:
+                out[term] = max(out.get(term, 0.0), 90.0 - min(10.0, len(term) - len(word)))
+            i += 1
+    return out
+
+
+def search(
+    dataset: Dataset,
+    index: SearchIndex,
+    query: str,
+    *,
+    allowed: Iterable[Claim] | None = None,
+    cutoff: float = DEFAULT_CUTOFF,
+    limit: int | None = None,
+) -> Results:
+    """Claims matching ``query``, best first; ``allowed`` restricts to filtered claims."""
+    words = query_words(query)
+    if not words:
+        return Results(query, ())
+    expansions = [expand(w, index.vocabulary) for w in words]
+    terms = {t for e in expansions for t in e}
+    if not terms:
+        return Results(query, (), suggest(dataset, index, query))
+    pattern = re.compile(
+        r"\b(?:" + "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)) + r")\b"
+    )
+    nfields = len(FIELDS)
+    # best[claim][word] = (score, field)
+    best: dict[int, list[tuple[float, int]]] = {}
+    found: dict[int, set[str]] = {}
+    starts = index.starts
+    for m in pattern.finditer(index.corpus):
+        term = m.group()
+        segment = bisect.bisect_right(starts, m.start()) - 1
+        ci, fi = divmod(segment, nfields)
+        weight = WEIGHTS[FIELDS[fi]]
+        row = best.get(ci)
+        if row is None:
+            row = best[ci] = [(0.0, nfields)] * len(words)
+            found[ci] = set()
+        found[ci].add(term)
+        for wi, exp in enumerate(expansions):
+            sim = exp.get(term)
+            if sim is not None:
+                score = sim * weight
+                if score > row[wi][0] or (score == row[wi][0] and fi < row[wi][1]):
+                    row[wi] = (score, fi)
+    allowed_ids = None if allowed is None else {c.id for c in allowed}
+    whole = " ".join(words)
+    hits: list[Hit] = []
+    for ci, row in best.items():
+        claim = dataset.claims[ci]
+        if allowed_ids is not None and claim.id not in allowed_ids:
+            continue
+        score = sum(s for s, _ in row) / len(words)
+        if len(words) > 1:
+            seg = index.corpus[starts[ci * nfields] : starts[ci * nfields + 2]]
+            if whole in seg:  # the words together, as a phrase, in the summary or quote
+                score = min(100.0, score + 5.0)
+        if score < cutoff:
+            continue
+        fields_by_rank = sorted(
+            {fi for s, fi in row if s > 0}, key=lambda fi: -max(s for s, f in row if f == fi)
+        )
+        hits.append(
+            Hit(claim, round(score, 1), tuple(FIELDS[fi] for fi in fields_by_rank), frozenset(found[ci]))
+        )
+    hits.sort(key=lambda h: (-h.score, _field_rank(h), _date_key(h.claim), h.claim.id))
+    if limit is not None:
+        hits = hits[:limit]
+    return Results(query, tuple(hits), () if hits else suggest(dataset, index, query))
+
+
+def _field_rank(hit: Hit) -> int:
+    return FIELDS.index(hit.matched[0]) if hit.matched else len(FIELDS)
+
+
+def _date_key(claim: Claim) -> tuple[int, int]:
+    return claim.date.sort_key if claim.date else (10**7, 10**7)
+
+
+def suggest(dataset: Dataset, index: SearchIndex, query: str, limit: int = 5) -> tuple[str, ...]:
+    """The topics and words closest to a query that found nothing."""
+    from rapidfuzz import fuzz, process
+
+    folded = textnorm.fold(query)
+    if not folded:
+        return ()
+    topics = {textnorm.fold(n): t.label for t in dataset.topics for n in t.names}
+    out: list[str] = []
+    for name, _s, _ in process.extract(folded, list(topics), scorer=fuzz.WRatio, score_cutoff=60, limit=10):
+        if topics[name] not in out:
+            out.append(topics[name])
+    for word in folded.split():
+        for term, _s, _ in process.extract(
+            word, index.vocabulary, scorer=fuzz.ratio, score_cutoff=55, limit=3
+        ):
+            if term not in out and len(term) > 2:
+                out.append(term)
+    return tuple(out[:limit])

@@ -1,0 +1,69 @@
+"""Every test runs on the small fixture dataset, with its own cache and a fixed terminal."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = ROOT / "tests" / "data"
+SHIPPED = ROOT / "data" / "events.yaml"
+
+
+@pytest.fixture(autouse=True)
+def _environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAKRU_DATA", str(FIXTURE))
+    monkeypatch.setenv("PAKRU_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("LINES", "50")
+    for name in ("FORCE_COLOR", "NO_COLOR", "PAKRU_TERMINAL", "PAKRU_DEBUG", "TTY_COMPATIBLE"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def shipped(monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("PAKRU_DATA", str(SHIPPED))
+    return SHIPPED
+
+
+@pytest.fixture
+def fixture_dataset():  # type: ignore[no-untyped-def]
+    from pakru.load import load
+
+    return load(FIXTURE)
+
+
+@pytest.fixture(scope="session")
+def shipped_dataset():  # type: ignore[no-untyped-def]
+    from pakru.load import load
+
+    return load(SHIPPED)
+
+
+@pytest.fixture
+def dataset_copy(tmp_path: Path) -> Iterator[Path]:
+    """A writable copy of the fixture dataset, for tests that break it."""
+    import shutil
+
+    target = tmp_path / "ds"
+    shutil.copytree(FIXTURE, target)
+    yield target / "events.yaml"
+
+
+def run_pakru(
+    *args: str, env: dict[str, str] | None = None, input: bytes | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[bytes]:
+    """pakru as a real process, with the test environment (fixture data, temp cache)."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "pakru", *args],
+        capture_output=True,
+        env=full_env,
+        input=input,
+        timeout=timeout,
+    )
