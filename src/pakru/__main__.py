@@ -1,0 +1,3 @@
+from pakru.cli import main
+
+main()

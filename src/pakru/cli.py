@@ -1,0 +1,458 @@
+"""The command line: parse arguments, call the core, hand results to a renderer.
+
+Every command runs through ``_run``, the one place that turns pakru's errors
+into one line each on stderr and an exit code (a traceback only with --debug).
+Exit codes: 0 ok, 1 invalid dataset, 2 usage error or unknown name,
+130 interrupted, 141 output pipe closed, 70 internal error.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import signal
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import typer
+
+from pakru import __version__
+from pakru.errors import DatasetError, PakruError, QueryError
+
+if TYPE_CHECKING:
+    from pakru.query import Filters
+    from pakru.store import Loaded
+
+from typer import Abort, Exit
+from typer._click.exceptions import ClickException  # typer 0.28 vendors click (see pyproject)
+
+F = TypeVar("F", bound=Callable[..., Any])
+EXIT_INTERRUPTED, EXIT_PIPE, EXIT_INTERNAL = 130, 141, 70
+
+app = typer.Typer(
+    name="pakru",
+    help="Dated, attributed, quote-checked claims on Pakistan–Russia relations from five opinion "
+    "articles (2017–2022).",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@dataclass
+class _State:
+    data: str | None = None
+    use_cache: bool = True
+    debug: bool = False
+
+
+state = _State()
+
+
+def _stderr(message: str) -> None:
+    try:
+        print(message, file=sys.stderr, flush=True)
+    except (OSError, ValueError):
+        pass
+
+
+def _silence_stdout() -> None:
+    # Python would report the broken pipe again when it flushes stdout at exit.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _run(fn: F) -> F:
+    """The single exit point for errors raised by a command."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except PakruError as exc:
+            if state.debug:
+                import traceback
+
+                traceback.print_exc()
+            for line in exc.lines():
+                _stderr(line if isinstance(exc, DatasetError) else f"pakru: error: {line}")
+            raise typer.Exit(exc.exit_code) from None
+        except BrokenPipeError:
+            _silence_stdout()
+            raise typer.Exit(EXIT_PIPE) from None
+        except (Exit, Abort, ClickException):
+            raise
+        except Exception as exc:
+            if state.debug:
+                raise
+            _stderr(f"pakru: internal error: {type(exc).__name__}: {exc} (run with --debug for details)")
+            raise typer.Exit(EXIT_INTERNAL) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"pakru {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    data: str = typer.Option(
+        None,
+        "--data",
+        metavar="PATH",
+        envvar="PAKRU_DATA",
+        show_envvar=True,
+        help="A dataset to use instead of the shipped one: events.yaml or its folder.",
+    ),
+    no_cache: bool = typer.Option(
+        False, "--no-cache", help="Read and validate the YAML, bypassing the cache."
+    ),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show pakru's version and exit."
+    ),
+) -> None:
+    """Dated, attributed, quote-checked claims on Pakistan–Russia relations.
+
+    Every claim comes from one of five opinion articles (2017–2022) and carries its source's
+    author, outlet, publication date and a verbatim quote that `pakru check` verifies.
+    """
+    state.data, state.use_cache, state.debug = (
+        data,
+        not no_cache,
+        debug or bool(os.environ.get("PAKRU_DEBUG")),
+    )
+
+
+def _load() -> Loaded:
+    from pakru.store import open_dataset
+
+    return open_dataset(state.data, use_cache=state.use_cache, warn=_stderr, progress=_stderr)
+
+
+def _mode(as_json: bool) -> str:
+    if as_json:
+        return "json"
+    if os.environ.get("FORCE_COLOR") or os.environ.get("PAKRU_TERMINAL") or sys.stdout.isatty():
+        return "rich"
+    return "plain"
+
+
+def _renderer(mode: str) -> Any:
+    if mode == "rich":
+        from pakru.render import rich_out
+
+        return rich_out
+    from pakru.render import plain
+
+    return plain
+
+
+def _filters(
+    loaded: Loaded,
+    topic: list[str] | None,
+    source: list[str] | None,
+    date_from: str | None,
+    date_to: str | None,
+    kind: list[str] | None,
+) -> Filters:
+    from pakru.dates import EdtfError, parse_bound
+    from pakru.query import Filters, check_kinds, resolve_source, resolve_topic
+
+    d = loaded.dataset
+    try:
+        start = parse_bound(date_from, upper=False) if date_from else None
+        end = parse_bound(date_to, upper=True) if date_to else None
+    except EdtfError as exc:
+        raise QueryError(f"--from/--to: {exc}") from None
+    if start and end and start > end:
+        raise QueryError("--from is after --to")
+    return Filters(
+        topics=tuple(resolve_topic(d, t).id for t in topic or ()),
+        sources=tuple(resolve_source(d, s).id for s in source or ()),
+        start=start,
+        end=end,
+        kinds=check_kinds(kind or ()),
+    )
+
+
+# Options shared by the commands that list claims.
+TopicOpt = typer.Option(
+    None, "--topic", "-t", help="Only claims on this topic (id, label or alias; repeatable)."
+)
+SourceOpt = typer.Option(
+    None, "--source", "-s", help="Only claims of this source (id or author; repeatable)."
+)
+FromOpt = typer.Option(
+    None, "--from", metavar="DATE", help="Only claims dated on or after this year or date."
+)
+ToOpt = typer.Option(None, "--to", metavar="DATE", help="Only claims dated on or before this year or date.")
+KindOpt = typer.Option(None, "--kind", "-k", help="Only claims of this kind: event, assessment, prediction.")
+JsonOpt = typer.Option(False, "--json", help="Write JSON to stdout (shape documented in the README).")
+
+
+def _limit_ok(limit: int | None) -> None:
+    if limit is not None and limit < 1:
+        raise QueryError("--limit must be at least 1")
+
+
+@app.command()
+@_run
+def search(
+    query: str = typer.Argument(..., help="Words to look for; case, punctuation and typos are forgiven."),
+    topic: list[str] = TopicOpt,
+    source: list[str] = SourceOpt,
+    date_from: str = FromOpt,
+    date_to: str = ToOpt,
+    kind: list[str] = KindOpt,
+    limit: int = typer.Option(20, "--limit", "-n", help="Show at most this many results."),
+    as_json: bool = JsonOpt,
+) -> None:
+    """Fuzzy, typo-tolerant search over the claims.
+
+    Matches summaries, quotes, topics and their aliases, actors, events, and each source's author
+    and title. Results are ranked by relevance, with the words that matched highlighted.
+
+    Example: pakru search "Gwadr port" --from 2015
+    """
+    from pakru import query as q
+    from pakru.search import search as run_search
+
+    _limit_ok(limit)
+    loaded = _load()
+    f = _filters(loaded, topic, source, date_from, date_to, kind)
+    allowed = q.apply(loaded.dataset.claims, f) if f != q.Filters() else None
+    results = run_search(loaded.dataset, loaded.index, query, allowed=allowed, limit=limit)
+    mode = _mode(as_json)
+    if mode == "json":
+        from pakru.render import jsonout
+
+        jsonout.write(jsonout.search_doc(loaded.dataset, results))
+    else:
+        _renderer(mode).search(loaded.dataset, results)
+
+
+@app.command()
+@_run
+def timeline(
+    topic: list[str] = TopicOpt,
+    source: list[str] = SourceOpt,
+    date_from: str = FromOpt,
+    date_to: str = ToOpt,
+    kind: list[str] = KindOpt,
+    event: str = typer.Option(None, "--event", "-e", help="Only the claims of one event, from every source."),
+    by: str = typer.Option("decade", "--by", help="Group by 'decade' or 'year'."),
+    limit: int = typer.Option(None, "--limit", "-n", help="Show only the first N claims."),
+    as_json: bool = JsonOpt,
+) -> None:
+    """The claims in chronological order, grouped by decade or year.
+
+    Claims of different sources about one event are shown together, with how many sources attest it
+    and whether they disagree on its date. Undated claims come last, placed by their source's
+    publication date.
+
+    Example: pakru timeline --from 2014 --topic defence
+    """
+    from pakru import query as q
+    from pakru import timeline as tl
+
+    _limit_ok(limit)
+    if by not in ("decade", "year"):
+        raise QueryError("--by must be 'decade' or 'year'")
+    loaded = _load()
+    d = loaded.dataset
+    claims = q.apply(d.claims, _filters(loaded, topic, source, date_from, date_to, kind))
+    if event is not None:
+        if event not in d.event_by_id:
+            raise QueryError(f"unknown event {event!r}; known events: {', '.join(e.id for e in d.events)}")
+        claims = [c for c in claims if c.event == event]
+    t = tl.build(d, claims, by=by)
+    if limit is not None:
+        t = tl.Timeline(_first_claims(t.entries, limit))
+    mode = _mode(as_json)
+    if mode == "json":
+        from pakru.render import jsonout
+
+        jsonout.write(jsonout.timeline_doc(d, t))
+    else:
+        _renderer(mode).timeline(d, t)
+
+
+def _first_claims(entries: tuple[Any, ...], limit: int) -> tuple[Any, ...]:
+    from dataclasses import replace
+
+    out, left = [], limit
+    for e in entries:
+        if left <= 0:
+            break
+        out.append(e if len(e.claims) <= left else replace(e, claims=e.claims[:left]))
+        left -= len(e.claims)
+    return tuple(out)
+
+
+@app.command()
+@_run
+def compare(
+    topic: str = typer.Option(..., "--topic", "-t", help="The topic: id, label or alias, typos forgiven."),
+    source: list[str] = SourceOpt,
+    date_from: str = FromOpt,
+    date_to: str = ToOpt,
+    kind: list[str] = KindOpt,
+    as_json: bool = JsonOpt,
+) -> None:
+    """What each author says on a topic, side by side.
+
+    For every source: its outlet, publication date, overall outlook on the ties, its stance on the
+    topic and its claims with quotes; which sources are silent; and whether sources that report the
+    same event agree on it.
+
+    Example: pakru compare --topic india
+    """
+    from pakru import query as q
+    from pakru.compare import compare as run_compare
+
+    loaded = _load()
+    d = loaded.dataset
+    chosen = q.resolve_topic(d, topic)
+    f = _filters(loaded, None, source, date_from, date_to, kind)
+    sources = [d.source_by_id[s] for s in f.sources] if f.sources else None
+    result = run_compare(d, chosen, q.apply(d.claims, f), sources)
+    mode = _mode(as_json)
+    if mode == "json":
+        from pakru.render import jsonout
+
+        jsonout.write(jsonout.compare_doc(d, result))
+    else:
+        _renderer(mode).compare(d, result)
+
+
+@app.command()
+@_run
+def show(
+    claim_id: str = typer.Argument(
+        ..., metavar="CLAIM_ID", help="A claim id, as the other commands print it."
+    ),
+    as_json: bool = JsonOpt,
+) -> None:
+    """One claim in full: its quote in context, its event's other sources, a citation.
+
+    Example: pakru show karim-020
+    """
+    from pakru.cite import claim_context
+    from pakru.query import resolve_claim
+
+    loaded = _load()
+    d = loaded.dataset
+    claim = resolve_claim(d, claim_id)
+    ctx = claim_context(d, claim)
+    mode = _mode(as_json)
+    if mode == "json":
+        from pakru.render import jsonout
+
+        jsonout.write(jsonout.show_doc(d, claim, ctx))
+    else:
+        _renderer(mode).show(d, claim, ctx)
+
+
+@app.command()
+@_run
+def sources(as_json: bool = JsonOpt) -> None:
+    """The five articles: author, outlet, publication date and how it is known, outlook.
+
+    Example: pakru sources
+    """
+    loaded = _load()
+    mode = _mode(as_json)
+    if mode == "json":
+        from pakru.render import jsonout
+
+        jsonout.write(jsonout.sources_doc(loaded.dataset))
+    else:
+        _renderer(mode).sources(loaded.dataset)
+
+
+@app.command()
+@_run
+def topics(as_json: bool = JsonOpt) -> None:
+    """Every topic with its aliases and how many claims each source has on it.
+
+    Example: pakru topics
+    """
+    loaded = _load()
+    d = loaded.dataset
+    topic_list = sorted(d.topics, key=lambda t: t.label.casefold())
+    mode = _mode(as_json)
+    if mode == "json":
+        from pakru.render import jsonout
+
+        jsonout.write(jsonout.topics_doc(d, topic_list))
+    else:
+        _renderer(mode).topics(d, topic_list)
+
+
+@app.command()
+@_run
+def check(as_json: bool = JsonOpt) -> None:
+    """Validate the whole dataset: schema, ids, references, dates, and every quote in its source.
+
+    Reads the YAML afresh (never the cache) and reports every problem as FILE:LINE:COL, one per line.
+
+    Example: pakru --data my-dataset/ check
+    """
+    from pakru.check import run_check
+
+    report = run_check(state.data)
+    if as_json:
+        from pakru.render import jsonout
+
+        jsonout.write(report.as_json())
+    if not report.ok:
+        for p in report.problems:
+            _stderr(str(p))
+        _stderr(f"pakru check: {len(report.problems)} problem(s) in {report.path}")
+        raise typer.Exit(1)
+    if not as_json:
+        print(report.summary())
+
+
+def _interrupted(_signum: int, _frame: Any) -> None:
+    raise _Interrupted
+
+
+class _Interrupted(BaseException):
+    """Ctrl-C, kept apart from KeyboardInterrupt so that click does not print 'Aborted!'."""
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        signal.signal(signal.SIGINT, _interrupted)
+    except ValueError:  # not in the main thread
+        pass
+    try:
+        code = app(args=argv, prog_name="pakru", standalone_mode=False)
+    except _Interrupted:
+        _silence_stdout()
+        sys.exit(EXIT_INTERRUPTED)
+    except ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except Abort:
+        sys.exit(EXIT_INTERRUPTED)
+    except BrokenPipeError:
+        _silence_stdout()
+        sys.exit(EXIT_PIPE)
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        sys.exit(EXIT_PIPE)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,69 @@
+"""What each source says on one topic, and where the sources agree or differ."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pakru.model import Claim, Dataset, Event, Source, Topic
+from pakru.timeline import Entry
+
+
+@dataclass(frozen=True)
+class SourceView:
+    source: Source
+    claims: tuple[Claim, ...]
+
+    @property
+    def stance(self) -> float | None:
+        """The mean stance of the source's claims on the topic that carry one."""
+        stances = [c.stance for c in self.claims if c.stance is not None]
+        return round(sum(stances) / len(stances), 2) if stances else None
+
+
+@dataclass(frozen=True)
+class SharedEvent:
+    event: Event
+    claims: tuple[Claim, ...]
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(c.source for c in self.claims))
+
+    @property
+    def agree(self) -> bool:
+        return not Entry(self.claims, self.event.id, "").conflict
+
+
+@dataclass(frozen=True)
+class Comparison:
+    topic: Topic
+    views: tuple[SourceView, ...]  # sources with something on the topic, oldest first
+    silent: tuple[Source, ...]
+    shared: tuple[SharedEvent, ...]  # events on the topic that two or more sources report
+
+
+def _chronological(c: Claim) -> tuple[bool, tuple[int, int], str]:
+    return (c.date is None, c.date.sort_key if c.date else (0, 0), c.id)
+
+
+def compare(
+    dataset: Dataset, topic: Topic, claims: Sequence[Claim], sources: Sequence[Source] | None = None
+) -> Comparison:
+    chosen = sorted(sources if sources is not None else dataset.sources, key=lambda s: s.published.sort_key)
+    chosen_ids = {s.id for s in chosen}
+    on_topic = [c for c in claims if topic.id in c.topics and c.source in chosen_ids]
+    views, silent = [], []
+    for source in chosen:
+        mine = tuple(sorted((c for c in on_topic if c.source == source.id), key=_chronological))
+        (views.append(SourceView(source, mine)) if mine else silent.append(source))
+    by_event: dict[str, list[Claim]] = {}
+    for c in on_topic:
+        if c.event is not None:
+            by_event.setdefault(c.event, []).append(c)
+    shared = tuple(
+        SharedEvent(dataset.event_by_id[eid], tuple(sorted(cs, key=_chronological)))
+        for eid, cs in by_event.items()
+        if len({c.source for c in cs}) > 1
+    )
+    return Comparison(topic, tuple(views), tuple(silent), shared)

@@ -1,0 +1,116 @@
+"""Filters shared by every command, and resolving what a user types to ids."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from pakru import textnorm
+from pakru.errors import QueryError
+from pakru.model import KINDS, Claim, Dataset, Source, Topic
+
+
+@dataclass(frozen=True)
+class Filters:
+    topics: tuple[str, ...] = ()  # topic ids; a claim needs one of them
+    sources: tuple[str, ...] = ()  # source ids
+    start: date | None = None  # claims whose date range reaches this day or later
+    end: date | None = None
+    kinds: tuple[str, ...] = ()
+
+    @property
+    def dated_only(self) -> bool:
+        return self.start is not None or self.end is not None
+
+
+def apply(claims: Iterable[Claim], f: Filters) -> list[Claim]:
+    """A new list of the claims that pass every filter; the input is untouched."""
+    topics, sources, kinds = set(f.topics), set(f.sources), set(f.kinds)
+    out = []
+    for c in claims:
+        if sources and c.source not in sources:
+            continue
+        if kinds and c.kind not in kinds:
+            continue
+        if topics and topics.isdisjoint(c.topics):
+            continue
+        if f.dated_only:
+            if c.date is None:
+                continue
+            if f.start is not None and c.date.end < f.start:
+                continue
+            if f.end is not None and c.date.start > f.end:
+                continue
+        out.append(c)
+    return out
+
+
+def check_kinds(kinds: Sequence[str]) -> tuple[str, ...]:
+    for k in kinds:
+        if k not in KINDS:
+            raise QueryError(f"unknown kind {k!r}; choose from: {', '.join(KINDS)}")
+    return tuple(kinds)
+
+
+def _nearest(query: str, names: dict[str, str], limit: int = 3) -> list[str]:
+    """Up to ``limit`` distinct targets whose names are closest to the query."""
+    from rapidfuzz import fuzz, process
+
+    hits = process.extract(textnorm.fold(query), list(names), scorer=fuzz.WRatio, limit=limit * 4)
+    out: list[str] = []
+    for name, _score, _ in hits:
+        if names[name] not in out:
+            out.append(names[name])
+        if len(out) == limit:
+            break
+    return out
+
+
+def _resolve(query: str, names: dict[str, str], what: str, cutoff: float = 85) -> str:
+    """The one target an exact, then a close fuzzy, match of the query names."""
+    folded = textnorm.fold(query)
+    if folded in names:
+        return names[folded]
+    from rapidfuzz import fuzz, process
+
+    best = process.extractOne(folded, list(names), scorer=fuzz.ratio, score_cutoff=cutoff)
+    if best is not None:
+        return names[best[0]]
+    near = _nearest(query, names)
+    hint = f"; nearest: {', '.join(near)}" if near else ""
+    raise QueryError(f"unknown {what} {query!r}{hint}")
+
+
+def topic_names(dataset: Dataset) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for t in dataset.topics:
+        for name in t.names:
+            names.setdefault(textnorm.fold(name), t.id)
+    return names
+
+
+def resolve_topic(dataset: Dataset, query: str) -> Topic:
+    """A topic by id, label or alias, forgiving case, punctuation and small typos."""
+    return dataset.topic_by_id[_resolve(query, topic_names(dataset), "topic")]
+
+
+def resolve_source(dataset: Dataset, query: str) -> Source:
+    """A source by id, author's full or last name, 'unsigned', or title."""
+    names: dict[str, str] = {}
+    for s in dataset.sources:
+        candidates = [s.id, s.title, s.byline]
+        if s.author:
+            candidates.append(s.author.split()[-1])
+        for name in candidates:
+            names.setdefault(textnorm.fold(name), s.id)
+    return dataset.source_by_id[_resolve(query, names, "source", cutoff=80)]
+
+
+def resolve_claim(dataset: Dataset, claim_id: str) -> Claim:
+    claim = dataset.claim_by_id.get(claim_id.strip())
+    if claim is None:
+        ids = {c.id: c.id for c in dataset.claims}
+        near = _nearest(claim_id, ids)
+        raise QueryError(f"no claim {claim_id!r}" + (f"; nearest: {', '.join(near)}" if near else ""))
+    return claim

@@ -1,0 +1,156 @@
+"""The JSON contract (documented in the README): stable shapes for scripts.
+
+json.dumps escapes control characters, so hostile text cannot reach a terminal
+through --json either; non-ASCII text is kept as is (ensure_ascii=False) unless
+the output encoding cannot carry it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any, TextIO
+
+from pakru.cite import Context, citation, published_phrase
+from pakru.compare import Comparison
+from pakru.model import Claim, Dataset, Source, Topic
+from pakru.search import Results
+from pakru.timeline import Timeline
+
+
+def source_obj(s: Source) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "title": s.title,
+        "author": s.author,
+        "outlet": s.outlet,
+        "published": s.published.text,
+    }
+
+
+def claim_obj(d: Dataset, c: Claim) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "date": c.date.text if c.date else None,
+        "start": c.date.start.isoformat() if c.date else None,
+        "end": c.date.end.isoformat() if c.date else None,
+        "date_label": c.date.label if c.date else "undated",
+        "date_basis": c.date_basis,
+        "date_note": c.date_note,
+        "kind": c.kind,
+        "summary": c.summary,
+        "quote": c.quote,
+        "topics": list(c.topics),
+        "actors": list(c.actors),
+        "stance": c.stance,
+        "event": c.event,
+        "source": source_obj(d.source_by_id[c.source]),
+    }
+
+
+def search_doc(d: Dataset, r: Results) -> list[dict[str, Any]]:
+    return [{**claim_obj(d, h.claim), "score": h.score, "matched": list(h.matched)} for h in r.hits]
+
+
+def timeline_doc(d: Dataset, t: Timeline) -> list[dict[str, Any]]:
+    out = []
+    for entry in t.entries:
+        conflict = entry.conflict
+        for c in entry.claims:
+            out.append(
+                {
+                    **claim_obj(d, c),
+                    "group": entry.heading,
+                    "attested_by": len(entry.sources),
+                    "date_conflict": conflict,
+                }
+            )
+    return out
+
+
+def compare_doc(d: Dataset, cmp: Comparison) -> dict[str, Any]:
+    return {
+        "topic": {"id": cmp.topic.id, "label": cmp.topic.label},
+        "sources": [
+            {
+                "source": source_obj(v.source),
+                "outlook": v.source.outlook.score,
+                "outlook_label": v.source.outlook.label,
+                "stance": v.stance,
+                "claims": [claim_obj(d, c) for c in v.claims],
+            }
+            for v in cmp.views
+        ],
+        "silent": [s.id for s in cmp.silent],
+        "shared_events": [
+            {
+                "event": e.event.id,
+                "label": e.event.label,
+                "sources": list(e.sources),
+                "agree": e.agree,
+                "dates": {c.id: (c.date.text if c.date else None) for c in e.claims},
+            }
+            for e in cmp.shared
+        ],
+    }
+
+
+def sources_doc(d: Dataset) -> list[dict[str, Any]]:
+    counts = {s.id: 0 for s in d.sources}
+    for c in d.claims:
+        counts[c.source] += 1
+    return [
+        {
+            **source_obj(s),
+            "author_note": s.author_note,
+            "outlet_basis": s.outlet_basis,
+            "published_label": published_phrase(s),
+            "published_basis": s.published_basis,
+            "outlook": {"score": s.outlook.score, "label": s.outlook.label, "quote": s.outlook.quote},
+            "claims": counts[s.id],
+            "citation": citation(s),
+        }
+        for s in d.sources
+    ]
+
+
+def topics_doc(d: Dataset, topics: list[Topic]) -> list[dict[str, Any]]:
+    out = []
+    for t in topics:
+        per = {s.id: 0 for s in d.sources}
+        for c in d.claims:
+            if t.id in c.topics:
+                per[c.source] += 1
+        out.append(
+            {
+                "id": t.id,
+                "label": t.label,
+                "aliases": list(t.aliases),
+                "claims": per,
+                "total": sum(per.values()),
+            }
+        )
+    return out
+
+
+def show_doc(d: Dataset, c: Claim, ctx: Context | None) -> dict[str, Any]:
+    others = [x for x in d.attestations(c.event) if x.id != c.id] if c.event else []
+    return {
+        **claim_obj(d, c),
+        "event_label": d.event_by_id[c.event].label if c.event else None,
+        "context": None if ctx is None else {"before": ctx.before, "quote": ctx.quote, "after": ctx.after},
+        "attestations": [claim_obj(d, x) for x in others],
+        "citation": citation(d.source_by_id[c.source]),
+    }
+
+
+def write(doc: Any, out: TextIO | None = None) -> None:
+    out = out or sys.stdout
+    encoding = (getattr(out, "encoding", None) or "utf-8").lower().replace("_", "-")
+    ascii_only = encoding in ("ascii", "us-ascii", "646", "ansi-x3.4-1968")
+    text = json.dumps(doc, ensure_ascii=ascii_only, indent=2)
+    try:
+        out.write(text + "\n")
+    except UnicodeEncodeError:
+        out.write(json.dumps(doc, ensure_ascii=True, indent=2) + "\n")
+    out.flush()

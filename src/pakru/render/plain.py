@@ -1,0 +1,171 @@
+"""Plain text for pipes and files: no colour, no wrapping, one fact per line, no rich import."""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+from pakru.cite import Context, citation, published_phrase
+from pakru.compare import Comparison
+from pakru.model import Claim, Dataset, Topic
+from pakru.render.common import by_publication, date_text, disagreement, source_line, stance_text, who
+from pakru.render.safe import clean
+from pakru.search import Results
+from pakru.timeline import UNDATED, Timeline
+
+
+class Writer:
+    def __init__(self, out: TextIO | None = None) -> None:
+        self.out = out or sys.stdout
+        self.lines: list[str] = []
+
+    def __call__(self, text: str = "") -> None:
+        self.lines.append(clean(text))
+
+    def row(self, cells: list[str]) -> None:
+        """A tab-separated line; each cell cleaned, tabs kept as separators."""
+        self.lines.append("\t".join(clean(cell) for cell in cells))
+
+    def flush(self) -> None:
+        text = "\n".join(self.lines) + ("\n" if self.lines else "")
+        try:
+            self.out.write(text)
+        except UnicodeEncodeError:
+            encoding = getattr(self.out, "encoding", None) or "ascii"
+            self.out.write(text.encode(encoding, "replace").decode(encoding))
+        self.out.flush()
+
+
+def _claim_block(w: Writer, d: Dataset, c: Claim, indent: str = "   ") -> None:
+    w(f"{indent}{c.summary}")
+    w(f"{indent}“{c.quote}”")
+    w(f"{indent}— {source_line(d.source_by_id[c.source])} [{c.id}]")
+
+
+def search(d: Dataset, r: Results, out: TextIO | None = None) -> None:
+    w = Writer(out)
+    if not r.hits:
+        w(f"No claims match {r.query!r}.")
+        if r.suggestions:
+            w(f"Closest topics and terms: {', '.join(r.suggestions)}")
+    for n, h in enumerate(r.hits, 1):
+        c = h.claim
+        w(f"{n}. {date_text(c)} · {c.kind} · score {h.score:g} · matched {', '.join(h.matched)}")
+        _claim_block(w, d, c)
+        w()
+    w.flush()
+
+
+def timeline(d: Dataset, t: Timeline, out: TextIO | None = None) -> None:
+    w = Writer(out)
+    current = None
+    for e in t.entries:
+        if e.heading != current:
+            current = e.heading
+            title = "Undated (placed by their source's publication date)" if current == UNDATED else current
+            if w.lines:
+                w()
+            w(f"== {title} ==")
+        if e.event is not None and len(e.sources) > 1:
+            note = f"attested by {len(e.sources)} sources"
+            if e.conflict:
+                note += f"; sources disagree on the date: {disagreement(d, e.claims)}"
+            w(f"* {d.event_by_id[e.event].label} ({note})")
+            for c in e.claims:
+                w(f"  {_when(d, c)}  {c.summary} — {who(d.source_by_id[c.source])} [{c.id}]")
+        else:
+            for c in e.claims:
+                w(f"{_when(d, c)}  {c.summary} — {who(d.source_by_id[c.source])} [{c.id}]")
+    if not t.entries:
+        w("No claims match these filters.")
+    w.flush()
+
+
+def _when(d: Dataset, c: Claim) -> str:
+    return date_text(c) if c.date is not None else f"undated, {by_publication(d, c)}"
+
+
+def compare(d: Dataset, cmp: Comparison, out: TextIO | None = None) -> None:
+    w = Writer(out)
+    w(f"Topic: {cmp.topic.label} ({cmp.topic.id})")
+    for v in cmp.views:
+        s = v.source
+        w()
+        w(f"== {who(s)}: {s.title} ==")
+        w(f"{s.outlet or 'outlet not stated'} · {published_phrase(s)}")
+        w(
+            f"Outlook on the ties: {stance_text(s.outlook.score)} ({s.outlook.label}) · "
+            f"stance on {cmp.topic.label}: {stance_text(v.stance)} · {len(v.claims)} claims"
+        )
+        for c in v.claims:
+            w(f"- {date_text(c)}: {c.summary} [{c.id}]")
+            w(f"  “{c.quote}”")
+    if cmp.silent:
+        w()
+        w(f"Silent on {cmp.topic.label}: " + "; ".join(f"{who(s)} ({s.id})" for s in cmp.silent))
+    if cmp.shared:
+        w()
+        w("Events more than one source reports:")
+        for e in cmp.shared:
+            verdict = "dates agree" if e.agree else f"dates differ: {disagreement(d, e.claims)}"
+            w(f"- {e.event.label}: {', '.join(e.sources)}; {verdict}")
+    if not cmp.views:
+        w(f"No source says anything on {cmp.topic.label} with these filters.")
+    w.flush()
+
+
+def show(d: Dataset, c: Claim, ctx: Context | None, out: TextIO | None = None) -> None:
+    w = Writer(out)
+    s = d.source_by_id[c.source]
+    w(f"{c.id} · {c.kind}")
+    w(
+        f"Date: {c.date.label if c.date else 'undated'} ({c.date_basis}"
+        f"{', EDTF ' + c.date.text if c.date else ''})"
+    )
+    if c.date_note:
+        w(f"Date note: {c.date_note}")
+    w(f"Summary: {c.summary}")
+    w(f"Quote: “{c.quote}”")
+    if ctx is not None:
+        w(f"In context: …{ctx.before} «{ctx.quote}» {ctx.after}…")
+    w(f"Topics: {', '.join(c.topics)}")
+    w(f"Actors: {', '.join(c.actors) or '–'}")
+    w(f"Stance: {stance_text(c.stance)}")
+    w(f"Source: {source_line(s)}")
+    w(f"Published: {s.published_basis}")
+    if c.event:
+        others = [x for x in d.attestations(c.event) if x.id != c.id]
+        w(
+            f"Event: {d.event_by_id[c.event].label} ({c.event}), attested by "
+            f"{len({x.source for x in d.attestations(c.event)})} sources"
+        )
+        for x in others:
+            w(f"- {_when(d, x)}: {x.summary} — {who(d.source_by_id[x.source])} [{x.id}]")
+    w(f"Cite as: {citation(s)}")
+    w.flush()
+
+
+def sources(d: Dataset, out: TextIO | None = None) -> None:
+    w = Writer(out)
+    counts = {s.id: 0 for s in d.sources}
+    for c in d.claims:
+        counts[c.source] += 1
+    for s in d.sources:
+        w(f"{s.id}: {s.title}")
+        w(f"   author: {s.author or 'unsigned'}{' (' + s.author_note + ')' if s.author_note else ''}")
+        w(f"   outlet: {s.outlet or 'not stated'}{' — ' + s.outlet_basis if s.outlet_basis else ''}")
+        w(f"   published: {published_phrase(s)} — {s.published_basis}")
+        w(f"   outlook: {stance_text(s.outlook.score)} ({s.outlook.label}): “{s.outlook.quote}”")
+        w(f"   claims: {counts[s.id]}")
+        w()
+    w.flush()
+
+
+def topics(d: Dataset, topic_list: list[Topic], out: TextIO | None = None) -> None:
+    w = Writer(out)
+    ids = [s.id for s in d.sources]
+    w.row(["topic", *ids, "total", "aliases"])
+    for t in topic_list:
+        per = [sum(1 for c in d.claims if c.source == sid and t.id in c.topics) for sid in ids]
+        w.row([t.id, *map(str, per), str(sum(per)), ", ".join(t.aliases)])
+    w.flush()

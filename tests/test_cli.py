@@ -1,0 +1,288 @@
+"""Every command, human and JSON, on the fixture and on the shipped dataset (CliRunner)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from typer.testing import CliRunner
+
+from pakru.cli import app
+
+runner = CliRunner()
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def invoke(*args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, list(args), env=env)
+
+
+def terminal(*args: str):  # type: ignore[no-untyped-def]
+    """As on an 80-column colour terminal."""
+    return invoke(*args, env={"FORCE_COLOR": "1", "COLUMNS": "80"})
+
+
+def test_version_and_help() -> None:
+    r = invoke("--version")
+    assert r.exit_code == 0 and re.fullmatch(r"pakru \d+\.\d+\.\d+\n", r.stdout)
+    r = invoke("--help")
+    assert r.exit_code == 0
+    for command in ("search", "timeline", "compare", "show", "sources", "topics", "check"):
+        assert command in r.stdout
+
+
+@pytest.mark.parametrize("command", ["search", "timeline", "compare", "show", "sources", "topics", "check"])
+def test_every_command_has_an_example(command: str) -> None:
+    r = invoke(command, "--help")
+    assert r.exit_code == 0
+    assert "Example: pakru" in r.stdout and command in r.stdout.split("Example: pakru", 1)[1]
+
+
+def test_search_plain() -> None:
+    r = invoke("search", "gwadr")
+    assert r.exit_code == 0, r.stderr
+    first = r.stdout.splitlines()[0]
+    assert first.startswith("1. 2018 (resolved) · event · score ")
+    assert "“Last year, the first joint exercise was held near the port of Gwadar.”" in r.stdout
+    assert "— Ada Alpha, The Test Review, 1 March 2019 [alpha-002]" in r.stdout
+    assert "\x1b" not in r.stdout
+
+
+def test_search_terminal_highlights() -> None:
+    r = terminal("search", "Gwadar")
+    assert r.exit_code == 0
+    assert "\x1b[1;33mGwadar" in r.stdout or "\x1b[1;3;33mGwadar" in r.stdout
+    assert all(len(line) <= 80 for line in ANSI.sub("", r.stdout).splitlines())
+
+
+def test_search_nothing_found_suggests() -> None:
+    r = invoke("search", "Gwadra portz qqqq wwww")
+    assert r.exit_code == 0
+    assert "No claims match 'Gwadra portz qqqq wwww'." in r.stdout
+    assert "Closest topics and terms: Gwadar" in r.stdout
+
+
+def test_search_json() -> None:
+    r = invoke("search", "embargo", "--json")
+    doc = json.loads(r.stdout)
+    assert r.stderr == ""
+    assert [x["id"] for x in doc] == ["beta-001", "alpha-001"] or {x["id"] for x in doc} == {
+        "beta-001",
+        "alpha-001",
+    }
+    first = doc[0]
+    for key in (
+        "id",
+        "date",
+        "start",
+        "end",
+        "date_label",
+        "kind",
+        "summary",
+        "quote",
+        "topics",
+        "actors",
+        "stance",
+        "event",
+        "source",
+        "score",
+        "matched",
+    ):
+        assert key in first
+    assert set(first["source"]) == {"id", "title", "author", "outlet", "published"}
+    assert 0 <= first["score"] <= 100 and first["matched"]
+
+
+def test_search_filters() -> None:
+    r = invoke("search", "Russia", "--source", "unsigned", "--kind", "event", "--json")
+    assert {x["source"]["id"] for x in json.loads(r.stdout)} == {"beta"}
+    r = invoke("search", "Russia", "--from", "2015", "--to", "2018-03", "--json")
+    assert {x["id"] for x in json.loads(r.stdout)} == {"alpha-003", "alpha-002"}  # beta-002 names no Russia
+    r = invoke("search", "Russia", "--topic", "Daesh", "--json")
+    assert {x["id"] for x in json.loads(r.stdout)} == {"alpha-004", "beta-003"}
+    r = invoke("search", "Russia", "--limit", "1", "--json")
+    assert len(json.loads(r.stdout)) == 1
+
+
+def test_timeline_plain_shows_conflict_and_undated() -> None:
+    r = invoke("timeline")
+    assert r.exit_code == 0
+    lines = r.stdout.splitlines()
+    assert lines[0] == "== 2010s =="
+    assert lines[1] == (
+        "* Russia lifts its arms embargo (attested by 2 sources; sources disagree on the date: "
+        "2013 (unsigned) vs 2014 (Ada Alpha))"
+    )
+    assert "== Undated (placed by their source's publication date) ==" in lines
+    assert any(line.startswith("undated, by c. 2020  The Islamic State") for line in lines)
+
+
+def test_timeline_terminal() -> None:
+    r = terminal("timeline", "--by", "year")
+    plain = ANSI.sub("", r.stdout)
+    assert r.exit_code == 0
+    assert "2013" in plain and "dates disagree: 2013 (unsigned) vs 2014 (Ada Alpha)" in " ".join(
+        plain.split()
+    )
+    assert "* resolved from a relative phrase" in plain
+
+
+def test_timeline_json_and_event() -> None:
+    doc = json.loads(invoke("timeline", "--json").stdout)
+    assert [x["id"] for x in doc][:2] == ["beta-001", "alpha-001"]
+    assert doc[0]["date_conflict"] is True and doc[0]["attested_by"] == 2 and doc[0]["group"] == "2010s"
+    assert doc[-1]["date"] is None and doc[-1]["start"] is None
+    doc = json.loads(invoke("timeline", "--event", "embargo-lifted", "--json").stdout)
+    assert [x["id"] for x in doc] == ["beta-001", "alpha-001"]
+    assert len(json.loads(invoke("timeline", "--limit", "3", "--json").stdout)) == 3
+
+
+def test_compare_plain_and_json() -> None:
+    r = invoke("compare", "--topic", "embargo")
+    assert r.exit_code == 0
+    assert "Topic: Arms embargo (arms-embargo)" in r.stdout
+    assert (
+        "- Russia lifts its arms embargo: beta, alpha; dates differ: 2013 (unsigned) vs 2014 (Ada Alpha)"
+        in r.stdout
+    )
+    doc = json.loads(invoke("compare", "--topic", "india", "--json").stdout)
+    assert doc["topic"] == {"id": "india", "label": "India"}
+    assert doc["silent"] == ["alpha"]
+    (entry,) = doc["sources"]
+    assert entry["source"]["id"] == "beta" and entry["outlook"] == -1 and entry["stance"] == -1
+    assert [c["id"] for c in entry["claims"]] == ["beta-004"]
+
+
+def test_compare_terminal() -> None:
+    r = terminal("compare", "--topic", "helicopter")
+    assert r.exit_code == 0
+    assert "What the sources say on Helicopters" in ANSI.sub("", r.stdout)
+
+
+def test_show() -> None:
+    r = invoke("show", "beta-002")
+    assert r.exit_code == 0
+    assert (
+        "In context: …Russia ended its embargo in 2013, some say. «The helicopters reached Pakistan in 2018.»"
+        in r.stdout
+    )
+    assert "Cite as: Unsigned. “Beta's Caution.” outlet not stated, c. 2020 (inferred)." in r.stdout
+    doc = json.loads(invoke("show", "alpha-001", "--json").stdout)
+    assert doc["context"]["quote"] == "In 2014, Russia lifted its arms embargo on Pakistan."
+    assert [x["id"] for x in doc["attestations"]] == ["beta-001"]
+    assert doc["citation"] == "Alpha, Ada. “Alpha on the Ties.” The Test Review, 1 March 2019."
+    assert "alpha-001" in ANSI.sub("", terminal("show", "alpha-001").stdout)
+
+
+def test_sources_and_topics() -> None:
+    r = invoke("sources")
+    assert "alpha: Alpha on the Ties" in r.stdout and "   claims: 5" in r.stdout
+    doc = json.loads(invoke("sources", "--json").stdout)
+    assert [(s["id"], s["claims"], s["outlook"]["score"]) for s in doc] == [("alpha", 5, 2), ("beta", 4, -1)]
+    doc = json.loads(invoke("topics", "--json").stdout)
+    isis = next(t for t in doc if t["id"] == "isis")
+    assert isis["claims"] == {"alpha": 1, "beta": 1} and "Daesh" in isis["aliases"]
+    assert "arms-embargo\t1\t1\t2\tembargo" in invoke("topics").stdout
+    for command in ("sources", "topics"):
+        assert terminal(command).exit_code == 0
+
+
+def test_check() -> None:
+    r = invoke("check")
+    assert r.exit_code == 0
+    assert r.stdout.startswith("OK ") and "2 sources, 9 claims, 2 events, 7 topics, 4 actors" in r.stdout
+    doc = json.loads(invoke("check", "--json").stdout)
+    assert doc["ok"] is True and doc["claims"] == 9 and doc["problems"] == []
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "fragment"),
+    [
+        (["compare", "--topic", "astronomy"], 2, "pakru: error: unknown topic 'astronomy'; nearest:"),
+        (["show", "alpha-999"], 2, "pakru: error: no claim 'alpha-999'; nearest:"),
+        (["search", "x", "--kind", "rumour"], 2, "unknown kind 'rumour'"),
+        (["search", "x", "--from", "last year"], 2, "--from/--to:"),
+        (["search", "x", "--from", "2019", "--to", "2010"], 2, "--from is after --to"),
+        (["timeline", "--event", "nope"], 2, "unknown event 'nope'"),
+        (["timeline", "--by", "century"], 2, "--by must be"),
+        (["search", "x", "--limit", "0"], 2, "--limit must be at least 1"),
+        (
+            ["--data", "/nonexistent/events.yaml", "timeline"],
+            1,
+            "/nonexistent/events.yaml: no such dataset file",
+        ),
+    ],
+)
+def test_errors(args: list[str], code: int, fragment: str) -> None:
+    r = invoke(*args)
+    assert r.exit_code == code, (r.stdout, r.stderr)
+    assert fragment in r.stderr
+    assert r.stdout == ""
+    assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_check_reports_every_problem(dataset_copy) -> None:  # type: ignore[no-untyped-def]
+    text = dataset_copy.read_text(encoding="utf-8")
+    text = text.replace(
+        'quote: "India will not accept a Russian tilt."', 'quote: "India will never accept it."'
+    )
+    text = text.replace('source: beta\n    date: "2013"', 'source: gamma\n    date: "2013"')
+    text = text.replace('date: "2015"', 'date: "2015-02-30"')
+    text = text.replace("id: beta-003", "id: beta-002")
+    dataset_copy.write_text(text, encoding="utf-8")
+    r = invoke("--data", str(dataset_copy), "check")
+    assert r.exit_code == 1
+    err = r.stderr
+    assert "claim alpha-003: field date: '2015-02-30': day 30 does not exist in February 2015" in err
+    assert "duplicate claim id 'beta-002'" in err
+    assert "claim beta-001: field source: unknown source 'gamma'" in err
+    assert err.strip().splitlines()[-1].startswith("pakru check: ")
+    # The quote is checked once the structure is sound; fix the rest and it is reported.
+    text = (
+        text.replace("source: gamma", "source: beta")
+        .replace("2015-02-30", "2015")
+        .replace(
+            "id: beta-002\n    source: beta\n    date: null", "id: beta-003\n    source: beta\n    date: null"
+        )
+    )
+    dataset_copy.write_text(text, encoding="utf-8")
+    r = invoke("--data", str(dataset_copy), "check", "--json")
+    assert r.exit_code == 1
+    doc = json.loads(r.stdout)
+    assert doc["ok"] is False
+    assert [(p["context"], p["field"]) for p in doc["problems"]] == [("claim beta-004", "quote")]
+    assert re.search(r"events\.yaml:\d+:\d+: claim beta-004: field quote: quote not found", r.stderr)
+
+
+def test_debug_shows_traceback(dataset_copy) -> None:  # type: ignore[no-untyped-def]
+    dataset_copy.write_text("claims: [\n", encoding="utf-8")
+    r = invoke("--debug", "--data", str(dataset_copy), "timeline")
+    assert r.exit_code == 1 and "Traceback" in r.stderr
+    r = invoke("--data", str(dataset_copy), "timeline")
+    assert r.exit_code == 1 and "Traceback" not in r.stderr and "invalid YAML" in r.stderr
+
+
+def test_shipped_dataset_commands(shipped) -> None:  # type: ignore[no-untyped-def]
+    r = invoke("check")
+    assert r.exit_code == 0 and "5 sources" in r.stdout
+    doc = json.loads(invoke("search", "Gwadar", "--json").stdout)
+    assert doc and all("gwadar" in json.dumps(x).lower() for x in doc[:3])
+    doc = json.loads(invoke("compare", "--topic", "india", "--json").stdout)
+    assert len(doc["sources"]) + len(doc["silent"]) == 5
+    t = json.loads(invoke("timeline", "--json").stdout)
+    dated = [x for x in t if x["start"]]
+    assert dated[0]["start"] < "1960" and dated[-1]["end"] >= "2021-12-01"
+    starts = [x["start"] for x in dated if x["attested_by"] == 1]
+    assert starts == sorted(starts)
+    for command in (
+        ["timeline"],
+        ["compare", "--topic", "india"],
+        ["sources"],
+        ["topics"],
+        ["show", "karim-020"],
+        ["search", "Tashkant agreemnt"],
+    ):
+        r = terminal(*command)
+        assert r.exit_code == 0 and r.stderr == ""
+        assert all(len(line) <= 80 for line in ANSI.sub("", r.stdout).splitlines()), command

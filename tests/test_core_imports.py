@@ -1,0 +1,60 @@
+"""The core never loads the terminal libraries; plain and JSON output never load rich."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+CORE = [
+    "model",
+    "dates",
+    "errors",
+    "yamlnodes",
+    "load",
+    "check",
+    "query",
+    "search",
+    "timeline",
+    "compare",
+    "cite",
+    "store",
+    "codec",
+    "textnorm",
+    "render.jsonout",
+    "render.plain",
+    "render.safe",
+]
+
+
+def loaded_after(code: str) -> set[str]:
+    probe = f"import sys\n{code}\nimport json; print(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    return {m.split(".")[0] for m in json.loads(out.splitlines()[-1])}
+
+
+@pytest.mark.parametrize("module", CORE)
+def test_core_module_loads_no_terminal_library(module: str) -> None:
+    mods = loaded_after(f"import pakru.{module}")
+    assert "typer" not in mods and "rich" not in mods
+
+
+def test_plain_and_json_runs_do_not_import_rich() -> None:
+    from conftest import FIXTURE
+
+    code = (
+        f"import os, sys; os.environ['PAKRU_DATA'] = {str(FIXTURE)!r}\n"
+        "from pakru.cli import main\n"
+        "for args in (['timeline'], ['search', 'gwadar', '--json'], ['compare', '--topic', 'india']):\n"
+        "    try: main(args)\n"
+        "    except SystemExit as e: assert e.code == 0, e.code\n"
+    )
+    mods = loaded_after(code)
+    assert "rich" not in mods
+
+
+def test_rapidfuzz_and_yaml_are_imported_lazily() -> None:
+    mods = loaded_after("import pakru.cli")
+    assert {"rapidfuzz", "yaml", "rich"}.isdisjoint(mods)

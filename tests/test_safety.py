@@ -1,0 +1,126 @@
+"""Data text is printed as itself: never markup, never emoji, never raw control sequences."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from pakru.cli import app
+from pakru.render.safe import clean
+
+runner = CliRunner()
+HOSTILE = [
+    "[bold red]x[/bold red]",
+    "[/items]",
+    "[link=https://evil.example]click[/link]",
+    "[citation needed]",
+    ":smile:",
+    "trailing backslash \\",
+    "\x1b[31mred\x1b[0m",
+    "\x1b]8;;https://evil.example\x1b\\link\x1b]8;;\x1b\\",
+    "\u009b31m",
+    "bell\x07",
+    "\u202egnp.exe",
+    "\u2066isolate\u2069",
+    "پاکستان",
+    "Россия",
+    "中文",
+]
+RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+PRISTINE = (Path(__file__).parent / "data" / "events.yaml").read_text(encoding="utf-8")
+
+
+def yaml_quoted(text: str) -> str:
+    """A YAML double-quoted scalar: printable characters as they are, the rest escaped.
+
+    YAML reads a raw NEL, U+2028 or U+2029 as a line break, so those are escaped too.
+    """
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif (
+            code == 0x09
+            or 0x20 <= code <= 0x7E
+            or (0xA0 <= code <= 0xD7FF and code not in (0x2028, 0x2029))
+            or 0xE000 <= code <= 0xFFFD
+            or code >= 0x10000
+        ):
+            out.append(ch)
+        else:
+            out.append(f"\\u{code:04x}")
+    return '"' + "".join(out) + '"'
+
+
+def with_summary(dataset_copy: Path, summary: str) -> Path:
+    text = PRISTINE
+    escaped = yaml_quoted(summary)
+    dataset_copy.write_text(
+        text.replace('"The helicopters arrived in Pakistan in 2018."', escaped), encoding="utf-8"
+    )
+    return dataset_copy
+
+
+def outputs(path: Path) -> list[str]:
+    out = []
+    for env in ({}, {"FORCE_COLOR": "1", "COLUMNS": "500"}):
+        for args in (["timeline"], ["show", "beta-002"], ["search", "helicopters"]):
+            r = runner.invoke(app, ["--no-cache", "--data", str(path), *args], env=env)
+            assert r.exit_code == 0, (args, r.stderr)
+            out.append(r.stdout)
+    return out
+
+
+def test_clean() -> None:
+    assert clean("a\x1b[31mb") == "a\\x1b[31mb"
+    assert clean("\u202eabc") == "\\u202eabc"
+    assert clean("line\nbreak\ttab") == "line break tab"
+    assert clean("[bold]:smile:\\") == "[bold]:smile:\\"
+
+
+def test_hostile_text_prints_as_itself(dataset_copy: Path) -> None:
+    for hostile in HOSTILE:
+        path = with_summary(dataset_copy, f"start {hostile} end")
+        for out in outputs(path):
+            plain = re.sub(r"\x1b\[[0-9;]*m", "", out)  # rich's own styling
+            assert not RAW_CONTROL.search(plain), (hostile, plain)
+            assert clean(f"start {hostile} end") in " ".join(plain.split()) or clean(hostile) in plain, (
+                hostile
+            )
+
+
+def test_fixture_markup_in_data_survives() -> None:
+    r = runner.invoke(app, ["show", "alpha-005"], env={"FORCE_COLOR": "1", "COLUMNS": "300"})
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", r.stdout)
+    assert "[bold red]despite all odds[/bold red] \\" in plain
+    r = runner.invoke(app, ["search", "citation"], env={"FORCE_COLOR": "1", "COLUMNS": "300"})
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", r.stdout)
+    assert "[citation needed]" in plain and ":smile:" in plain and "😄" not in plain
+
+
+def test_json_escapes_control_characters(dataset_copy: Path) -> None:
+    path = with_summary(dataset_copy, "x\x1b[31my\u009b")
+    r = runner.invoke(app, ["--no-cache", "--data", str(path), "show", "beta-002", "--json"])
+    assert "\x1b" not in r.stdout and "\\u001b" in r.stdout
+    assert json.loads(r.stdout)["summary"] == "x\x1b[31my\u009b"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=40).filter(lambda s: s.strip())
+)
+def test_any_text_is_printed_and_harmless(dataset_copy: Path, text: str) -> None:
+    path = with_summary(dataset_copy, text)
+    expected = " ".join(clean(text).split())
+    for out in outputs(path):
+        plain = re.sub(r"\x1b\[[0-9;]*m", "", out)
+        assert not RAW_CONTROL.search(plain)
+        assert expected in " ".join(plain.split())

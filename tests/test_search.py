@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+import pytest
+
+from pakru import query
+from pakru.search import SearchIndex, expand, search
+
+
+def run(d, q: str, **kw):  # type: ignore[no-untyped-def]
+    return search(d, SearchIndex.build(d), q, **kw)
+
+
+def ids(results) -> list[str]:  # type: ignore[no-untyped-def]
+    return [h.claim.id for h in results.hits]
+
+
+@pytest.mark.parametrize(
+    ("q", "expected_first"),
+    [
+        ("Gwadar", "alpha-002"),
+        ("gwadr", "alpha-002"),
+        ("GWADAR!!", "alpha-002"),
+        ("Bajva", "alpha-004"),
+        ("Mi35", "alpha-003"),
+        ("heli", "alpha-003"),
+    ],
+)
+def test_typos_case_punctuation(fixture_dataset, q: str, expected_first: str) -> None:  # type: ignore[no-untyped-def]
+    assert ids(run(fixture_dataset, q))[0] == expected_first
+
+
+def test_alias_finds_other_wording(fixture_dataset) -> None:  # type: ignore[no-untyped-def]
+    # beta-003 says "ISIS", alpha-004 says "Daesh": each finds the other through the topic's aliases
+    assert {"alpha-004", "beta-003"} <= set(ids(run(fixture_dataset, "Daesh")))
+    assert {"alpha-004", "beta-003"} <= set(ids(run(fixture_dataset, "ISIL")))
+
+
+def test_scores_and_fields(fixture_dataset) -> None:  # type: ignore[no-untyped-def]
+    r = run(fixture_dataset, "Gwadar")
+    top = r.hits[0]
+    assert top.score == 100 and top.matched[0] == "summary" and "gwadar" in top.terms
+    assert all(0 <= h.score <= 100 for h in r.hits)
+
+
+def test_long_text_does_not_outrank_exact_short_match(shipped_dataset) -> None:  # type: ignore[no-untyped-def]
+    r = run(shipped_dataset, "Gwadar")
+    scores = [h.score for h in r.hits]
+    assert scores == sorted(scores, reverse=True)
+    first = r.hits[0].claim
+    assert "gwadar" in (first.summary + first.quote).lower()
+    from pakru.textnorm import fold
+
+    exact = [h for h in r.hits if "gwadar" in fold(h.claim.summary).split()]
+    lengths = {len(h.claim.summary) for h in exact}
+    assert max(lengths) > 2 * min(lengths)  # short and long claims alike...
+    assert {h.score for h in exact} == {100.0}  # ...score the same for the same exact word
+
+
+@pytest.mark.parametrize(
+    ("q", "needle"),
+    [
+        ("Tashkant agreemnt", "unsigned-023"),
+        ("Gwadr", "naseer-034"),
+        ("Bajva", "rizvi-005"),
+        ("Moeed Yusuf", "unsigned-104"),
+        ("Drouzba", "unsigned-064"),
+    ],
+)
+def test_shipped_queries(shipped_dataset, q: str, needle: str) -> None:  # type: ignore[no-untyped-def]
+    found = ids(run(shipped_dataset, q))
+    assert needle in found[:5], found[:10]
+
+
+def test_weak_matches_dropped_and_suggestions(fixture_dataset) -> None:  # type: ignore[no-untyped-def]
+    r = run(fixture_dataset, "zebra crossing")
+    assert r.hits == ()
+    r = run(fixture_dataset, "helicoptr embargos zzz")
+    assert all(h.score >= 60 for h in r.hits)
+    r = run(fixture_dataset, "Gwadra portz qqqq wwww")
+    assert not r.hits and "Gwadar" in r.suggestions
+
+
+def test_filters_and_limit(fixture_dataset) -> None:  # type: ignore[no-untyped-def]
+    d = fixture_dataset
+    allowed = query.apply(d.claims, query.Filters(sources=("beta",)))
+    assert set(ids(run(d, "embargo", allowed=allowed))) == {"beta-001"}
+    assert len(run(d, "Russia", limit=2).hits) == 2
+
+
+def test_expand_short_words_exact_only() -> None:
+    vocab = ("us", "use", "usa", "gwadar", "gwadr")
+    assert expand("us", vocab) == {"us": 100.0}
+    assert expand("gwadr", vocab)["gwadar"] > 75
+
+
+def test_stopwords_ignored(fixture_dataset) -> None:  # type: ignore[no-untyped-def]
+    assert ids(run(fixture_dataset, "the Gwadar"))[0] == "alpha-002"
+
+
+def test_filters_return_new_lists(fixture_dataset) -> None:  # type: ignore[no-untyped-def]
+    d = fixture_dataset
+    before = list(d.claims)
+    out = query.apply(d.claims, query.Filters(kinds=("event",)))
+    assert out is not d.claims and list(d.claims) == before
+    assert all(c.kind == "event" for c in out)
+    dated = query.apply(d.claims, query.Filters(start=__import__("datetime").date(2015, 1, 1)))
+    assert {c.id for c in dated} == {"alpha-002", "alpha-003", "alpha-004", "beta-002"}
+
+
+def test_resolve_names(fixture_dataset) -> None:  # type: ignore[no-untyped-def]
+    from pakru.errors import QueryError
+
+    d = fixture_dataset
+    assert query.resolve_topic(d, "Daesh").id == "isis"
+    assert query.resolve_topic(d, "helicopter").id == "helicopters"
+    assert query.resolve_source(d, "Alpha").id == "alpha"
+    assert query.resolve_source(d, "unsigned").id == "beta"
+    with pytest.raises(QueryError, match="unknown topic 'astronomy'"):
+        query.resolve_topic(d, "astronomy")
+    with pytest.raises(QueryError, match="nearest: india"):
+        query.resolve_topic(d, "Indonesia")
