@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from pakru.errors import DatasetError, Problem
 from pakru.model import Dataset
 
 
-@dataclass(frozen=True)
-class Report:
+class Report(NamedTuple):
     path: str
     dataset: Dataset | None
-    problems: tuple[Problem, ...] = field(default_factory=tuple)
+    problems: tuple[Problem, ...] = ()
 
     @property
     def ok(self) -> bool:

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from pakru import textnorm
 from pakru.model import Claim, Dataset, Source
 
 
-@dataclass(frozen=True)
-class Context:
+class Context(NamedTuple):
     before: str
     quote: str  # the quote as the source prints it
     after: str

@@ -13,7 +13,6 @@ import os
 import signal
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
@@ -42,8 +41,9 @@ app = typer.Typer(
 )
 
 
-@dataclass
 class _State:
+    """Global options, set by the callback for the command that follows."""
+
     data: str | None = None
     use_cache: bool = True
     debug: bool = False
@@ -231,7 +231,7 @@ def search(
     loaded = _load()
     f = _filters(loaded, topic, source, date_from, date_to, kind)
     allowed = q.apply(loaded.dataset.claims, f) if f != q.Filters() else None
-    results = run_search(loaded.dataset, loaded.index, query, allowed=allowed, limit=limit)
+    results = run_search(loaded.dataset, loaded.search_index, query, allowed=allowed, limit=limit)
     mode = _mode(as_json)
     if mode == "json":
         from pakru.render import jsonout
@@ -288,13 +288,11 @@ def timeline(
 
 
 def _first_claims(entries: tuple[Any, ...], limit: int) -> tuple[Any, ...]:
-    from dataclasses import replace
-
     out, left = [], limit
     for e in entries:
         if left <= 0:
             break
-        out.append(e if len(e.claims) <= left else replace(e, claims=e.claims[:left]))
+        out.append(e if len(e.claims) <= left else e._replace(claims=e.claims[:left]))
         left -= len(e.claims)
     return tuple(out)
 

@@ -135,7 +135,7 @@ def decode_dataset(doc: Any, path: str) -> Dataset:
                 _int(stance),
             )
         )
-    return Dataset(
+    return Dataset.of(
         sources=tuple(sources),
         topics=tuple(Topic(_str(i), _str(label), _strs(al)) for i, label, al in doc["topics"]),
         actors=tuple(Actor(_str(n), _strs(al)) for n, al in doc["actors"]),

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from pakru.model import Claim, Dataset, Event, Source, Topic
 from pakru.timeline import Entry
 
 
-@dataclass(frozen=True)
-class SourceView:
+class SourceView(NamedTuple):
     source: Source
     claims: tuple[Claim, ...]
 
@@ -21,8 +20,7 @@ class SourceView:
         return round(sum(stances) / len(stances), 2) if stances else None
 
 
-@dataclass(frozen=True)
-class SharedEvent:
+class SharedEvent(NamedTuple):
     event: Event
     claims: tuple[Claim, ...]
 
@@ -35,8 +33,7 @@ class SharedEvent:
         return not Entry(self.claims, self.event.id, "").conflict
 
 
-@dataclass(frozen=True)
-class Comparison:
+class Comparison(NamedTuple):
     topic: Topic
     views: tuple[SourceView, ...]  # sources with something on the topic, oldest first
     silent: tuple[Source, ...]

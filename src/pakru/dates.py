@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 MONTHS = (
     "January",
@@ -38,8 +38,7 @@ class EdtfError(ValueError):
     """A string that is not a date in pakru's EDTF subset."""
 
 
-@dataclass(frozen=True, order=False)
-class EdtfDate:
+class EdtfDate(NamedTuple):
     text: str
     start: date
     end: date
@@ -58,8 +57,7 @@ class EdtfDate:
         return self.text
 
 
-@dataclass(frozen=True)
-class _Single:
+class _Single(NamedTuple):
     start: date
     end: date
     label: str

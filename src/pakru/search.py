@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from pakru import textnorm
 from pakru.model import Claim, Dataset
@@ -29,8 +29,7 @@ STOPWORDS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class SearchIndex:
+class SearchIndex(NamedTuple):
     """The searchable text of every claim, folded once (and cached with the dataset)."""
 
     corpus: str  # fields joined by SEPARATOR, claim after claim
@@ -61,16 +60,14 @@ def fold_fields(dataset: Dataset, claim: Claim) -> list[str]:
     return [textnorm.fold(x) for x in raw]
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     claim: Claim
     score: float  # 0..100
     matched: tuple[str, ...]  # fields, best first
-    terms: frozenset[str] = field(default_factory=frozenset)  # folded words that matched
+    terms: frozenset[str] = frozenset()  # folded words that matched
 
 
-@dataclass(frozen=True)
-class Results:
+class Results(NamedTuple):
     query: str
     hits: tuple[Hit, ...]
     suggestions: tuple[str, ...] = ()  # when nothing matched: the closest topics or words
@@ -83,26 +80,40 @@ def query_words(query: str) -> list[str]:
 
 
 def expand(word: str, vocabulary: Sequence[str]) -> dict[str, float]:
-    """The vocabulary words a query word may mean, with their similarity (0..100)."""
-    from rapidfuzz import fuzz, process
+    """The vocabulary words a query word may mean, with their similarity (0..100).
 
+    A word the dataset contains is taken as meant: it matches itself, longer words it
+    begins ("helicopter" -> "helicopters") and words that are all but its last letters
+    ("agreements" -> "agreement"). Only a word the dataset lacks, a likely typo, is
+    compared with the whole vocabulary by rapidfuzz; this keeps most searches from
+    loading rapidfuzz at all.
+    """
     out: dict[str, float] = {}
-    # Short words are too easily near anything: they must match exactly (or as a prefix).
-    cutoff = 100 if len(word) <= 2 else 85 if len(word) <= 4 else 75
-    if cutoff < 100:
-        for term, score, _ in process.extract(
-            word, vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
-        ):
-            out[term] = float(score)
     i = bisect.bisect_left(vocabulary, word)
-    if i < len(vocabulary) and vocabulary[i] == word:
+    exact = i < len(vocabulary) and vocabulary[i] == word
+    if exact:
         out[word] = 100.0
     if len(word) >= 3:  # "heli" finds "helicopters", a little below an exact word
-        while i < len(vocabulary) and vocabulary[i].startswith(word):
-            term = vocabulary[i]
+        j = i
+        while j < len(vocabulary) and vocabulary[j].startswith(word):
+            term = vocabulary[j]
             if term != word:
-                out[term] = max(out.get(term, 0.0), 90.0 - min(10.0, len(term) - len(word)))
-            i += 1
+                out[term] = 90.0 - min(10.0, len(term) - len(word))
+            j += 1
+        for cut in range(1, min(3, len(word) - 3) + 1):  # plurals, -ed, -ing: "talks" -> "talk"
+            stem = word[:-cut]
+            k = bisect.bisect_left(vocabulary, stem)
+            if k < len(vocabulary) and vocabulary[k] == stem:
+                out.setdefault(stem, 90.0 - 2 * cut)
+    if exact or len(word) <= 2:  # short words are too easily near anything
+        return out
+    from rapidfuzz import fuzz, process
+
+    cutoff = 85 if len(word) <= 4 else 80 if len(word) <= 6 else 75
+    for term, score, _ in process.extract(
+        word, vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
+    ):
+        out[term] = max(out.get(term, 0.0), float(score))
     return out
 
 

@@ -9,22 +9,26 @@ a miss: pakru warns, rebuilds, and carries on.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pakru import __version__
 from pakru.codec import decode_dataset, encode_dataset
 from pakru.errors import DatasetError, Problem
 from pakru.model import Dataset
-from pakru.search import SearchIndex
+
+if TYPE_CHECKING:
+    from pakru.search import SearchIndex
 
 CACHE_FORMAT = 1
+
+try:  # the builtin BLAKE2 loads in microseconds; hashlib first loads OpenSSL (~4 ms)
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover
+    from hashlib import blake2b
 Notify = Callable[[str], None]
 
 
@@ -59,7 +63,7 @@ def cache_dir() -> Path:
 
 def fingerprint(events_path: Path) -> str:
     """A hash of everything a loaded dataset depends on."""
-    digest = hashlib.sha256(f"pakru {__version__} cache {CACHE_FORMAT}\n".encode())
+    digest = blake2b(f"pakru {__version__} cache {CACHE_FORMAT}\n".encode(), digest_size=32)
     try:
         digest.update(events_path.read_bytes())
     except OSError:
@@ -80,11 +84,22 @@ def fingerprint(events_path: Path) -> str:
     return digest.hexdigest()
 
 
-@dataclass(frozen=True)
-class Loaded:
+IndexParts = tuple[str, tuple[int, ...], tuple[str, ...]]
+
+
+class Loaded(NamedTuple):
     dataset: Dataset
-    index: SearchIndex
+    index_parts: IndexParts | None  # None: build it from the dataset when asked
     from_cache: bool
+
+    @property
+    def search_index(self) -> SearchIndex:
+        """Built (or taken from the cache) only by the commands that search."""
+        from pakru.search import SearchIndex
+
+        if self.index_parts is not None:
+            return SearchIndex(*self.index_parts)
+        return SearchIndex.build(self.dataset)
 
 
 def open_dataset(
@@ -100,13 +115,14 @@ def open_dataset(
         raise DatasetError([Problem(str(events_path), None, None, "no such dataset file")])
     key = fingerprint(events_path) if use_cache else ""
     cache_file = cache_dir() / (
-        hashlib.sha256(str(events_path.resolve()).encode()).hexdigest()[:24] + ".json"
+        blake2b(str(events_path.resolve()).encode(), digest_size=12).hexdigest() + ".json"
     )
     if key:
         cached = _read_cache(cache_file, key, events_path, warn)
         if cached is not None:
             return Loaded(cached[0], cached[1], True)
     from pakru.load import load
+    from pakru.search import SearchIndex
 
     size = events_path.stat().st_size
     if size > 2_000_000:
@@ -115,10 +131,10 @@ def open_dataset(
     index = SearchIndex.build(dataset)
     if key:
         _write_cache(cache_file, key, dataset, index, warn)
-    return Loaded(dataset, index, False)
+    return Loaded(dataset, (index.corpus, index.starts, index.vocabulary), False)
 
 
-def _read_cache(file: Path, key: str, events_path: Path, warn: Notify) -> tuple[Dataset, SearchIndex] | None:
+def _read_cache(file: Path, key: str, events_path: Path, warn: Notify) -> tuple[Dataset, IndexParts] | None:
     try:
         with open(file, "rb") as fh:
             raw = fh.read()
@@ -135,10 +151,15 @@ def _read_cache(file: Path, key: str, events_path: Path, warn: Notify) -> tuple[
             return None  # the dataset changed: an ordinary miss
         dataset = decode_dataset(doc["dataset"], str(events_path))
         idx = doc["index"]
-        index = SearchIndex(idx["corpus"], tuple(idx["starts"]), tuple(idx["vocabulary"]))
-        if len(index.starts) != 6 * len(dataset.claims):
-            raise ValueError("index does not match the claims")
-        return dataset, index
+        corpus, starts, vocabulary = idx["corpus"], tuple(idx["starts"]), tuple(idx["vocabulary"])
+        if (
+            type(corpus) is not str
+            or len(starts) != 6 * len(dataset.claims)
+            or not all(type(x) is int for x in starts)
+            or not all(type(x) is str for x in vocabulary)
+        ):
+            raise ValueError("the search index does not match the claims")
+        return dataset, (corpus, starts, vocabulary)
     except (ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError) as exc:
         warn(f"pakru: warning: ignoring damaged cache {file} ({exc}); rebuilding")
         return None
@@ -152,6 +173,8 @@ def _write_cache(file: Path, key: str, dataset: Dataset, index: SearchIndex, war
         "dataset": encode_dataset(dataset),
         "index": {"corpus": index.corpus, "starts": index.starts, "vocabulary": index.vocabulary},
     }
+    import tempfile
+
     tmp = None
     try:
         file.parent.mkdir(parents=True, exist_ok=True)

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from pakru.model import Claim, Dataset
 
 UNDATED = "Undated"
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """One line of history: a claim, or every attestation of one event."""
 
     claims: tuple[Claim, ...]  # first the dated ones, chronologically
@@ -29,8 +28,7 @@ class Entry:
         return any(not a.overlaps(b) for i, a in enumerate(dated) for b in dated[i + 1 :])
 
 
-@dataclass(frozen=True)
-class Timeline:
+class Timeline(NamedTuple):
     entries: tuple[Entry, ...]
 
     @property
