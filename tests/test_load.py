@@ -23,10 +23,10 @@ def test_fixture_loads(fixture_dataset) -> None:  # type: ignore[no-untyped-def]
     d = fixture_dataset
     assert [s.id for s in d.sources] == ["alpha", "beta"]
     assert len(d.claims) == 9
-    assert d.claim_by_id["alpha-001"].stance == 2
-    assert d.claim_by_id["alpha-005"].date is None
+    assert d.claim("alpha-001").stance == 2
+    assert d.claim("alpha-005").date is None
     assert d.source_by_id["beta"].author is None
-    assert d.claim_by_id["alpha-005"].quote.endswith("\\")
+    assert d.claim("alpha-005").quote.endswith("\\")
 
 
 def test_scalars_stay_text() -> None:
@@ -144,7 +144,7 @@ def test_quote_normalisation_forgives_typography_only(dataset_copy: Path) -> Non
         "The helicopters reached Pakistan in 2018.", "The  helicopters reached\\n Pakistan in 2018."
     )
     dataset_copy.write_text(text, encoding="utf-8")
-    assert load(dataset_copy).claim_by_id["beta-002"]
+    assert load(dataset_copy).claim("beta-002")
 
 
 @pytest.mark.parametrize(

@@ -82,7 +82,7 @@ def test_weak_matches_dropped_and_suggestions(fixture_dataset) -> None:  # type:
 
 def test_filters_and_limit(fixture_dataset) -> None:  # type: ignore[no-untyped-def]
     d = fixture_dataset
-    allowed = query.apply(d.claims, query.Filters(sources=("beta",)))
+    allowed = set(query.select(d, query.Filters(sources=("beta",))))
     assert set(ids(run(d, "embargo", allowed=allowed))) == {"beta-001"}
     assert len(run(d, "Russia", limit=2).hits) == 2
 
@@ -119,3 +119,20 @@ def test_resolve_names(fixture_dataset) -> None:  # type: ignore[no-untyped-def]
         query.resolve_topic(d, "astronomy")
     with pytest.raises(QueryError, match="nearest: india"):
         query.resolve_topic(d, "Indonesia")
+
+
+def test_select_agrees_with_apply(shipped_dataset) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    d = shipped_dataset
+    cases = [
+        query.Filters(),
+        query.Filters(topics=("india",)),
+        query.Filters(topics=("india", "china"), kinds=("assessment",)),
+        query.Filters(sources=("karim", "rana")),
+        query.Filters(start=date(2014, 1, 1)),
+        query.Filters(end=date(1971, 12, 31)),
+        query.Filters(start=date(2016, 6, 1), end=date(2018, 3, 1), sources=("rizvi", "naseer", "unsigned")),
+    ]
+    for f in cases:
+        assert [d.claims[i].id for i in query.select(d, f)] == [c.id for c in query.apply(d.claims, f)], f

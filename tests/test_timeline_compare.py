@@ -6,7 +6,7 @@ from pakru.compare import compare
 
 def test_order_grouping_and_undated(fixture_dataset) -> None:  # type: ignore[no-untyped-def]
     d = fixture_dataset
-    t = timeline.build(d, d.claims)
+    t = timeline.build(d)
     order = [c.id for c in t.claims]
     assert order == [
         "beta-001",
@@ -23,31 +23,38 @@ def test_order_grouping_and_undated(fixture_dataset) -> None:  # type: ignore[no
     assert first.event == "embargo-lifted" and first.sources == ("beta", "alpha") and first.conflict
     assert t.entries[-1].heading == timeline.UNDATED
     assert {e.heading for e in t.entries} == {"2010s", timeline.UNDATED}
-    assert [e.heading for e in timeline.build(d, d.claims, by="year").entries][:3] == ["2013", "2015", "2018"]
+    assert [e.heading for e in timeline.build(d, by="year").entries][:3] == ["2013", "2015", "2018"]
 
 
 def test_no_conflict_when_dates_overlap(fixture_dataset) -> None:  # type: ignore[no-untyped-def]
     d = fixture_dataset
-    entry = timeline.build(d, [d.claim_by_id["alpha-001"]]).entries[0]
+    entry = timeline.build(d, [d.claims.index_of("alpha-001")]).entries[0]
     assert not entry.conflict
 
 
 def test_compare(fixture_dataset) -> None:  # type: ignore[no-untyped-def]
     d = fixture_dataset
-    cmp = compare(d, d.topic_by_id["arms-embargo"], d.claims)
+    cmp = compare(d, d.topic_by_id["arms-embargo"])
     assert [v.source.id for v in cmp.views] == ["alpha", "beta"]
     assert cmp.views[0].stance == 2 and cmp.views[1].stance is None
     assert cmp.silent == ()
     (shared,) = cmp.shared
     assert shared.event.id == "embargo-lifted" and not shared.agree
-    india = compare(d, d.topic_by_id["india"], d.claims)
+    india = compare(d, d.topic_by_id["india"])
     assert [s.id for s in india.silent] == ["alpha"] and india.views[0].stance == -1
-    only_alpha = compare(d, d.topic_by_id["india"], d.claims, [d.source_by_id["alpha"]])
+    only_alpha = compare(d, d.topic_by_id["india"], None, [d.source_by_id["alpha"]])
     assert only_alpha.views == () and [s.id for s in only_alpha.silent] == ["alpha"]
 
 
 def test_shipped_mi35_delivery_conflict(shipped_dataset) -> None:  # type: ignore[no-untyped-def]
     d = shipped_dataset
-    entry = timeline.build(d, d.attestations("mi35-delivery")).entries[0]
+    indices = [d.claims.index_of(c.id) for c in d.attestations("mi35-delivery")]
+    entry = timeline.build(d, indices).entries[0]
     assert entry.conflict
     assert sorted(c.date.text for c in entry.claims if c.date) == ["2017", "2018"]
+
+
+def test_limit_counts_claims_and_cuts_groups(fixture_dataset) -> None:  # type: ignore[no-untyped-def]
+    t = timeline.build(fixture_dataset, limit=1)
+    assert [c.id for c in t.claims] == ["beta-001"]
+    assert len(timeline.build(fixture_dataset, limit=4).claims) == 4

@@ -230,7 +230,7 @@ def search(
     _limit_ok(limit)
     loaded = _load()
     f = _filters(loaded, topic, source, date_from, date_to, kind)
-    allowed = q.apply(loaded.dataset.claims, f) if f != q.Filters() else None
+    allowed = set(q.select(loaded.dataset, f)) if f != q.Filters() else None
     results = run_search(loaded.dataset, loaded.search_index, query, allowed=allowed, limit=limit)
     mode = _mode(as_json)
     if mode == "json":
@@ -270,14 +270,13 @@ def timeline(
         raise QueryError("--by must be 'decade' or 'year'")
     loaded = _load()
     d = loaded.dataset
-    claims = q.apply(d.claims, _filters(loaded, topic, source, date_from, date_to, kind))
+    indices = q.select(d, _filters(loaded, topic, source, date_from, date_to, kind))
     if event is not None:
-        if event not in d.event_by_id:
+        if event not in d.event_index:
             raise QueryError(f"unknown event {event!r}; known events: {', '.join(e.id for e in d.events)}")
-        claims = [c for c in claims if c.event == event]
-    t = tl.build(d, claims, by=by)
-    if limit is not None:
-        t = tl.Timeline(_first_claims(t.entries, limit))
+        wanted, column = d.event_index[event], d.claims.event
+        indices = [i for i in indices if column[i] == wanted]
+    t = tl.build(d, indices, by=by, limit=limit)
     mode = _mode(as_json)
     if mode == "json":
         from pakru.render import jsonout
@@ -285,16 +284,6 @@ def timeline(
         jsonout.write(jsonout.timeline_doc(d, t))
     else:
         _renderer(mode).timeline(d, t)
-
-
-def _first_claims(entries: tuple[Any, ...], limit: int) -> tuple[Any, ...]:
-    out, left = [], limit
-    for e in entries:
-        if left <= 0:
-            break
-        out.append(e if len(e.claims) <= left else e._replace(claims=e.claims[:left]))
-        left -= len(e.claims)
-    return tuple(out)
 
 
 @app.command()
@@ -323,7 +312,7 @@ def compare(
     chosen = q.resolve_topic(d, topic)
     f = _filters(loaded, None, source, date_from, date_to, kind)
     sources = [d.source_by_id[s] for s in f.sources] if f.sources else None
-    result = run_compare(d, chosen, q.apply(d.claims, f), sources)
+    result = run_compare(d, chosen, q.select(d, f), sources)
     mode = _mode(as_json)
     if mode == "json":
         from pakru.render import jsonout

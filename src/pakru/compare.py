@@ -45,11 +45,24 @@ def _chronological(c: Claim) -> tuple[bool, tuple[int, int], str]:
 
 
 def compare(
-    dataset: Dataset, topic: Topic, claims: Sequence[Claim], sources: Sequence[Source] | None = None
+    dataset: Dataset,
+    topic: Topic,
+    indices: Sequence[int] | None = None,
+    sources: Sequence[Source] | None = None,
 ) -> Comparison:
+    """Compare the sources on ``topic``, over the claims at ``indices`` (all by default)."""
     chosen = sorted(sources if sources is not None else dataset.sources, key=lambda s: s.published.sort_key)
-    chosen_ids = {s.id for s in chosen}
-    on_topic = [c for c in claims if topic.id in c.topics and c.source in chosen_ids]
+    t = dataset.claims
+    wanted = {dataset.source_index[s.id] for s in chosen}
+    topic_i = dataset.topic_index[topic.id]
+    source_column = t.source
+    on_topic = t.take(
+        [
+            i
+            for i in (range(len(t)) if indices is None else indices)
+            if source_column[i] in wanted and topic_i in t.topics_of(i)
+        ]
+    )
     views, silent = [], []
     for source in chosen:
         mine = tuple(sorted((c for c in on_topic if c.source == source.id), key=_chronological))

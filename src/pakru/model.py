@@ -8,9 +8,13 @@ which is 0.3 s of a 100,000-claim start-up.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, NamedTuple
 
 from pakru.dates import EdtfDate
+
+if TYPE_CHECKING:
+    from pakru.table import ClaimTable
 
 KINDS = ("event", "assessment", "prediction")
 DATE_BASES = ("stated", "resolved", "undated")
@@ -84,14 +88,16 @@ class Dataset(NamedTuple):
     topics: tuple[Topic, ...]
     actors: tuple[Actor, ...]
     events: tuple[Event, ...]
-    claims: tuple[Claim, ...]
+    claims: ClaimTable  # a sequence of Claim, with columns for filtering and sorting
     path: str  # the events.yaml it came from
     sources_dir: str
     # Lookups, derived once by Dataset.of
     source_by_id: dict[str, Source]
     topic_by_id: dict[str, Topic]
     event_by_id: dict[str, Event]
-    claim_by_id: dict[str, Claim]
+    source_index: dict[str, int]
+    topic_index: dict[str, int]
+    event_index: dict[str, int]
     actor_aliases: dict[str, tuple[str, ...]]
 
     @classmethod
@@ -101,25 +107,57 @@ class Dataset(NamedTuple):
         topics: tuple[Topic, ...],
         actors: tuple[Actor, ...],
         events: tuple[Event, ...],
-        claims: tuple[Claim, ...],
+        claims: Sequence[Claim] | ClaimTable,
         path: str = "",
         sources_dir: str = "",
     ) -> Dataset:
+        from pakru.table import ClaimTable, MemoryTable
+
+        source_index = {s.id: i for i, s in enumerate(sources)}
+        topic_index = {t.id: i for i, t in enumerate(topics)}
+        event_index = {e.id: i for i, e in enumerate(events)}
+        table = (
+            claims
+            if isinstance(claims, ClaimTable)
+            else MemoryTable(claims, source_index, topic_index, event_index)
+        )
         return cls(
             sources,
             topics,
             actors,
             events,
-            claims,
+            table,
             path,
             sources_dir,
             {s.id: s for s in sources},
             {t.id: t for t in topics},
             {e.id: e for e in events},
-            {c.id: c for c in claims},
+            source_index,
+            topic_index,
+            event_index,
             {a.name: a.aliases for a in actors},
         )
 
+    def claim(self, claim_id: str) -> Claim | None:
+        i = self.claims.index_of(claim_id)
+        return None if i is None else self.claims[i]
+
+    def claims_per_source(self) -> dict[str, int]:
+        counts = self.claims.count_by_source(len(self.sources))
+        return {s.id: counts[i] for i, s in enumerate(self.sources)}
+
+    def claims_per_topic(self) -> dict[str, dict[str, int]]:
+        """For each topic id, how many claims each source has on it."""
+        table = self.claims.count_by_topic_and_source(len(self.topics), len(self.sources))
+        return {
+            t.id: {s.id: table[ti][si] for si, s in enumerate(self.sources)}
+            for ti, t in enumerate(self.topics)
+        }
+
     def attestations(self, event_id: str) -> list[Claim]:
         """Every claim of any source that reports the event, in dataset order."""
-        return [c for c in self.claims if c.event == event_id]
+        e = self.event_index.get(event_id)
+        if e is None:
+            return []
+        column = self.claims.event
+        return self.claims.take([i for i in range(len(column)) if column[i] == e])

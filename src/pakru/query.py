@@ -9,6 +9,7 @@ from typing import NamedTuple
 from pakru import textnorm
 from pakru.errors import QueryError
 from pakru.model import KINDS, Claim, Dataset, Source, Topic
+from pakru.table import UNDATED
 
 
 class Filters(NamedTuple):
@@ -43,6 +44,37 @@ def apply(claims: Iterable[Claim], f: Filters) -> list[Claim]:
                 continue
         out.append(c)
     return out
+
+
+def select(dataset: Dataset, f: Filters) -> list[int]:
+    """The indices of the claims that pass every filter, read from the table's columns.
+
+    The same rules as apply(), without building a Claim for each row; a test keeps
+    the two in agreement.
+    """
+    t = dataset.claims
+    indices: list[int] | range = range(len(t))
+    if f.sources:
+        wanted = {dataset.source_index[s] for s in f.sources}
+        column = t.source
+        indices = [i for i in indices if column[i] in wanted]
+    if f.kinds:
+        kinds = {KINDS.index(k) for k in f.kinds}
+        column = t.kind
+        indices = [i for i in indices if column[i] in kinds]
+    if f.topics:
+        topics = {dataset.topic_index[x] for x in f.topics}
+        indices = [i for i in indices if not topics.isdisjoint(t.topics_of(i))]
+    if f.dated_only:
+        low = f.start.toordinal() if f.start is not None else None
+        high = f.end.toordinal() if f.end is not None else None
+        start, end = t.start, t.end
+        indices = [
+            i
+            for i in indices
+            if start[i] != UNDATED and (low is None or end[i] >= low) and (high is None or start[i] <= high)
+        ]
+    return list(indices)
 
 
 def check_kinds(kinds: Sequence[str]) -> tuple[str, ...]:
@@ -107,9 +139,9 @@ def resolve_source(dataset: Dataset, query: str) -> Source:
 
 
 def resolve_claim(dataset: Dataset, claim_id: str) -> Claim:
-    claim = dataset.claim_by_id.get(claim_id.strip())
+    claim = dataset.claim(claim_id.strip())
     if claim is None:
-        ids = {c.id: c.id for c in dataset.claims}
+        ids = {i: i for i in dataset.claims.ids()}
         near = _nearest(claim_id, ids)
         raise QueryError(f"no claim {claim_id!r}" + (f"; nearest: {', '.join(near)}" if near else ""))
     return claim

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Sequence
 from typing import NamedTuple
 
 from pakru import textnorm
@@ -122,11 +122,11 @@ def search(
     index: SearchIndex,
     query: str,
     *,
-    allowed: Iterable[Claim] | None = None,
+    allowed: Collection[int] | None = None,
     cutoff: float = DEFAULT_CUTOFF,
     limit: int | None = None,
 ) -> Results:
-    """Claims matching ``query``, best first; ``allowed`` restricts to filtered claims."""
+    """Claims matching ``query``, best first; ``allowed`` restricts to these claim indices."""
     words = query_words(query)
     if not words:
         return Results(query, ())
@@ -134,62 +134,60 @@ def search(
     terms = {t for e in expansions for t in e}
     if not terms:
         return Results(query, (), suggest(dataset, index, query))
-    pattern = re.compile(
-        r"\b(?:" + "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)) + r")\b"
-    )
+    alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+    pattern = re.compile(r"\b(?:" + alternatives + r")\b")
     nfields = len(FIELDS)
-    # best[claim][word] = (score, field)
-    best: dict[int, list[tuple[float, int]]] = {}
+    best: dict[int, list[tuple[float, int]]] = {}  # claim -> per query word: (score, field)
     found: dict[int, set[str]] = {}
     starts = index.starts
     for m in pattern.finditer(index.corpus):
         term = m.group()
-        segment = bisect.bisect_right(starts, m.start()) - 1
-        ci, fi = divmod(segment, nfields)
-        weight = WEIGHTS[FIELDS[fi]]
+        ci, fi = divmod(bisect.bisect_right(starts, m.start()) - 1, nfields)
         row = best.get(ci)
         if row is None:
             row = best[ci] = [(0.0, nfields)] * len(words)
             found[ci] = set()
         found[ci].add(term)
+        weight = WEIGHTS[FIELDS[fi]]
         for wi, exp in enumerate(expansions):
             sim = exp.get(term)
             if sim is not None:
                 score = sim * weight
                 if score > row[wi][0] or (score == row[wi][0] and fi < row[wi][1]):
                     row[wi] = (score, fi)
-    allowed_ids = None if allowed is None else {c.id for c in allowed}
     whole = " ".join(words)
-    hits: list[Hit] = []
+    start_column, end_column = dataset.claims.start, dataset.claims.end
+    ranked: list[tuple[float, int, int, int, int]] = []
     for ci, row in best.items():
-        claim = dataset.claims[ci]
-        if allowed_ids is not None and claim.id not in allowed_ids:
+        if allowed is not None and ci not in allowed:
             continue
         score = sum(s for s, _ in row) / len(words)
         if len(words) > 1:
             seg = index.corpus[starts[ci * nfields] : starts[ci * nfields + 2]]
             if whole in seg:  # the words together, as a phrase, in the summary or quote
                 score = min(100.0, score + 5.0)
+        score = round(score, 1)
         if score < cutoff:
             continue
-        fields_by_rank = sorted(
-            {fi for s, fi in row if s > 0}, key=lambda fi: -max(s for s, f in row if f == fi)
-        )
-        hits.append(
-            Hit(claim, round(score, 1), tuple(FIELDS[fi] for fi in fields_by_rank), frozenset(found[ci]))
-        )
-    hits.sort(key=lambda h: (-h.score, _field_rank(h), _date_key(h.claim), h.claim.id))
+        first_field = min((fi for s, fi in row if s > 0), default=nfields)
+        undated = start_column[ci] < 0
+        ranked.append((-score, first_field, _LAST if undated else start_column[ci], end_column[ci], ci))
+    ranked.sort()
     if limit is not None:
-        hits = hits[:limit]
+        ranked = ranked[:limit]
+    hits = []
+    for neg_score, _, _, _, ci in ranked:
+        row = best[ci]
+        by_field: dict[int, float] = {}
+        for s, fi in row:
+            if s > 0:
+                by_field[fi] = max(by_field.get(fi, 0.0), s)
+        matched = tuple(FIELDS[fi] for fi in sorted(by_field, key=lambda fi: (-by_field[fi], fi)))
+        hits.append(Hit(dataset.claims[ci], -neg_score, matched, frozenset(found[ci])))
     return Results(query, tuple(hits), () if hits else suggest(dataset, index, query))
 
 
-def _field_rank(hit: Hit) -> int:
-    return FIELDS.index(hit.matched[0]) if hit.matched else len(FIELDS)
-
-
-def _date_key(claim: Claim) -> tuple[int, int]:
-    return claim.date.sort_key if claim.date else (10**7, 10**7)
+_LAST = 10**7
 
 
 def suggest(dataset: Dataset, index: SearchIndex, query: str, limit: int = 5) -> tuple[str, ...]:

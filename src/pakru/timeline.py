@@ -6,14 +6,16 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from pakru.model import Claim, Dataset
+from pakru.table import UNDATED as UNDATED_ORDINAL
 
 UNDATED = "Undated"
+_LAST = 10**7  # after every real date ordinal
 
 
 class Entry(NamedTuple):
     """One line of history: a claim, or every attestation of one event."""
 
-    claims: tuple[Claim, ...]  # first the dated ones, chronologically
+    claims: tuple[Claim, ...]  # the dated ones first, chronologically
     event: str | None
     heading: str  # the decade or year it is filed under, or UNDATED
 
@@ -36,13 +38,6 @@ class Timeline(NamedTuple):
         return [c for e in self.entries for c in e.claims]
 
 
-def _key(dataset: Dataset, claim: Claim) -> tuple[int, int, int, str]:
-    published = dataset.source_by_id[claim.source].published.start.toordinal()
-    if claim.date is None:  # placed by its source's publication date, after every dated claim
-        return (10**7, published, 0, claim.id)
-    return (*claim.date.sort_key, published, claim.id)
-
-
 def heading(claim: Claim, by: str) -> str:
     if claim.date is None:
         return UNDATED
@@ -50,17 +45,59 @@ def heading(claim: Claim, by: str) -> str:
     return str(year) if by == "year" else f"{year // 10 * 10}s"
 
 
-def build(dataset: Dataset, claims: Sequence[Claim], *, by: str = "decade") -> Timeline:
-    """Order ``claims``; claims sharing an event form one entry at its earliest date."""
-    ordered = sorted(claims, key=lambda c: _key(dataset, c))
-    groups: dict[str, list[Claim]] = {}
-    entries: list[tuple[str | None, list[Claim]]] = []
-    for claim in ordered:
-        if claim.event is not None and claim.event in groups:
-            groups[claim.event].append(claim)
-            continue
-        members = [claim]
-        if claim.event is not None:
-            groups[claim.event] = members
-        entries.append((claim.event, members))
-    return Timeline(tuple(Entry(tuple(m), ev, heading(m[0], by)) for ev, m in entries))
+def order(dataset: Dataset, indices: Sequence[int]) -> list[list[int]]:
+    """Groups of claim indices in timeline order; claims sharing an event form one group.
+
+    Dated claims by their earliest then latest day, then their source's publication
+    date, then dataset order; undated claims last, by their source's publication date.
+    A group sits where its earliest claim does.
+    """
+    t = dataset.claims
+    published = [s.published.start.toordinal() for s in dataset.sources]
+    start, end, source, event = t.start, t.end, t.source, t.event
+
+    def key(i: int) -> tuple[int, int, int, int]:
+        s = start[i]
+        if s == UNDATED_ORDINAL:
+            return (_LAST, published[source[i]], 0, i)
+        return (s, end[i], published[source[i]], i)
+
+    groups: dict[int, list[int]] = {}
+    out: list[list[int]] = []
+    for i in sorted(indices, key=key):
+        e = event[i]
+        if e >= 0:
+            group = groups.get(e)
+            if group is not None:
+                group.append(i)
+                continue
+            group = groups[e] = []
+            group.append(i)
+            out.append(group)
+        else:
+            out.append([i])
+    return out
+
+
+def build(
+    dataset: Dataset, indices: Sequence[int] | None = None, *, by: str = "decade", limit: int | None = None
+) -> Timeline:
+    """The timeline of the claims at ``indices`` (all by default), up to ``limit`` claims.
+
+    Only the claims shown are built from the table, so a short timeline of a large
+    dataset stays cheap.
+    """
+    t = dataset.claims
+    groups = order(dataset, range(len(t)) if indices is None else indices)
+    entries: list[Entry] = []
+    left = limit
+    for group in groups:
+        shown = group
+        if left is not None:
+            if left <= 0:
+                break
+            shown = group[:left]
+            left -= len(shown)
+        claims = tuple(t.take(shown))
+        entries.append(Entry(claims, claims[0].event, heading(claims[0], by)))
+    return Timeline(tuple(entries))

@@ -100,9 +100,7 @@ def compare_doc(d: Dataset, cmp: Comparison) -> dict[str, Any]:
 def sources_doc(d: Dataset) -> list[dict[str, Any]]:
     from pakru.cite import citation, published_phrase
 
-    counts = {s.id: 0 for s in d.sources}
-    for c in d.claims:
-        counts[c.source] += 1
+    counts = d.claims_per_source()
     return [
         {
             **source_obj(s),
@@ -119,12 +117,10 @@ def sources_doc(d: Dataset) -> list[dict[str, Any]]:
 
 
 def topics_doc(d: Dataset, topics: list[Topic]) -> list[dict[str, Any]]:
+    per_topic = d.claims_per_topic()
     out = []
     for t in topics:
-        per = {s.id: 0 for s in d.sources}
-        for c in d.claims:
-            if t.id in c.topics:
-                per[c.source] += 1
+        per = per_topic[t.id]
         out.append(
             {
                 "id": t.id,

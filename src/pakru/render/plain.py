@@ -147,9 +147,7 @@ def show(d: Dataset, c: Claim, ctx: Context | None, out: TextIO | None = None) -
 
 def sources(d: Dataset, out: TextIO | None = None) -> None:
     w = Writer(out)
-    counts = {s.id: 0 for s in d.sources}
-    for c in d.claims:
-        counts[c.source] += 1
+    counts = d.claims_per_source()
     for s in d.sources:
         w(f"{s.id}: {s.title}")
         w(f"   author: {s.author or 'unsigned'}{' (' + s.author_note + ')' if s.author_note else ''}")
@@ -165,7 +163,8 @@ def topics(d: Dataset, topic_list: list[Topic], out: TextIO | None = None) -> No
     w = Writer(out)
     ids = [s.id for s in d.sources]
     w.row(["topic", *ids, "total", "aliases"])
+    per_topic = d.claims_per_topic()
     for t in topic_list:
-        per = [sum(1 for c in d.claims if c.source == sid and t.id in c.topics) for sid in ids]
+        per = list(per_topic[t.id].values())
         w.row([t.id, *map(str, per), str(sum(per)), ", ".join(t.aliases)])
     w.flush()

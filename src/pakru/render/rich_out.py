@@ -221,9 +221,7 @@ def show(d: Dataset, c: Claim, ctx: Context | None) -> None:
 
 def sources(d: Dataset) -> None:
     con = console()
-    counts = {s.id: 0 for s in d.sources}
-    for c in d.claims:
-        counts[c.source] += 1
+    counts = d.claims_per_source()
     table = Table(box=box.SIMPLE_HEAD)
     for name in ("id", "author · title", "outlet", "published", "outlook", "claims"):
         table.add_column(name, no_wrap=name in ("id", "claims"))
@@ -247,8 +245,9 @@ def topics(d: Dataset, topic_list: list[Topic]) -> None:
         table.add_column(s.id, justify="right", no_wrap=True)
     table.add_column("total", justify="right")
     table.add_column("aliases", style="dim")
+    per_topic = d.claims_per_topic()
     for t in topic_list:
-        per = [sum(1 for c in d.claims if c.source == s.id and t.id in c.topics) for s in d.sources]
+        per = list(per_topic[t.id].values())
         table.add_row(
             Text.assemble(T(t.label, "bold"), T(f"\n{t.id}", "dim")),
             *(T(str(n) if n else "·") for n in per),
