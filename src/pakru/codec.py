@@ -1,4 +1,4 @@
-"""The cache's encoding of a validated dataset: compact rows, checked on the way back in.
+"""The cache's encoding of a dataset's records: compact rows, checked on the way back in.
 
 Decoding trusts nothing: a row of the wrong length or type raises ValueError or
 TypeError, which the store treats as a damaged cache.
@@ -7,7 +7,7 @@ TypeError, which the store treats as a damaged cache.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from pakru.dates import EdtfDate
 from pakru.model import Actor, Claim, Dataset, Event, Outlook, Source, Topic
@@ -44,7 +44,8 @@ def _opt(x: Any) -> str | None:
 def _strs(xs: Any) -> tuple[str, ...]:
     if type(xs) is not list:
         raise TypeError("expected a list")
-    return tuple(_str(x) for x in xs)
+    "".join(xs)  # raises TypeError, at C speed, if any item is not text
+    return tuple(xs)
 
 
 def _int(x: Any) -> int | None:
@@ -55,48 +56,64 @@ def _int(x: Any) -> int | None:
     return x
 
 
-def encode_dataset(d: Dataset) -> dict[str, Any]:
+def encode_header(d: Dataset) -> dict[str, Any]:
+    """Everything but the claims: small, and always read whole."""
     return {
         "sources": [
             [
-                s.id,
-                s.title,
-                s.author,
-                s.author_note,
-                s.outlet,
-                s.outlet_basis,
-                _date(s.published),
-                s.published_basis,
-                s.text,
-                [s.outlook.score, s.outlook.label, s.outlook.quote],
+                s.id, s.title, s.author, s.author_note, s.outlet, s.outlet_basis, _date(s.published),
+                s.published_basis, s.text, [s.outlook.score, s.outlook.label, s.outlook.quote],
             ]
             for s in d.sources
         ],
         "topics": [[t.id, t.label, list(t.aliases)] for t in d.topics],
         "actors": [[a.name, list(a.aliases)] for a in d.actors],
         "events": [[e.id, e.label, e.note] for e in d.events],
-        "claims": [
-            [
-                c.id,
-                c.source,
-                _date(c.date),
-                c.date_basis,
-                c.kind,
-                c.summary,
-                c.quote,
-                list(c.topics),
-                list(c.actors),
-                c.date_note,
-                c.event,
-                c.stance,
-            ]
-            for c in d.claims
-        ],
         "sources_dir": d.sources_dir,
-    }
+    }  # fmt: skip
 
 
-def decode_dataset(doc: Any, path: str) -> Dataset:
+def encode_claim(c: Claim) -> list[Any]:
+    return [
+        c.id, c.source, _date(c.date), c.date_basis, c.kind, c.summary, c.quote,
+        list(c.topics), list(c.actors), c.date_note, c.event, c.stance,
+    ]  # fmt: skip
+
+
+def decode_claim(row: Any, dates: dict[str, EdtfDate] | None = None) -> Claim:
+    """A claim from its row; ``dates`` memoises decoded dates, which repeat across claims."""
+    cid, source, when, basis, kind, summary, quote, topics, actors, dnote, event, stance = row
+    if (
+        type(cid) is not str
+        or type(source) is not str
+        or type(basis) is not str
+        or type(kind) is not str
+        or type(summary) is not str
+        or type(quote) is not str
+    ):
+        raise TypeError("expected text")
+    date = None
+    if when is not None:
+        date = dates.get(when[0]) if dates is not None and type(when) is list and when else None
+        if date is None:
+            date = _undate(when)
+            if dates is not None and date is not None:
+                dates[date.text] = date
+    return Claim(
+        cid, source, date, basis, kind, summary, quote,
+        _strs(topics), _strs(actors), _opt(dnote), _opt(event), _int(stance),
+    )  # fmt: skip
+
+
+class Header(NamedTuple):
+    sources: tuple[Source, ...]
+    topics: tuple[Topic, ...]
+    actors: tuple[Actor, ...]
+    events: tuple[Event, ...]
+    sources_dir: str
+
+
+def decode_header(doc: Any) -> Header:
     sources = []
     for sid, title, author, note, outlet, obasis, published, pbasis, text, outlook in doc["sources"]:
         score, label, quote = outlook
@@ -105,42 +122,14 @@ def decode_dataset(doc: Any, path: str) -> Dataset:
             raise ValueError("source without a publication date")
         sources.append(
             Source(
-                _str(sid),
-                _str(title),
-                _opt(author),
-                _opt(note),
-                _opt(outlet),
-                _opt(obasis),
-                published_date,
-                _str(pbasis),
-                _str(text),
-                Outlook(_int(score) or 0, _str(label), _str(quote)),
+                _str(sid), _str(title), _opt(author), _opt(note), _opt(outlet), _opt(obasis), published_date,
+                _str(pbasis), _str(text), Outlook(_int(score) or 0, _str(label), _str(quote)),
             )
-        )
-    claims = []
-    for cid, source, when, basis, kind, summary, quote, topics, actors, dnote, event, stance in doc["claims"]:
-        claims.append(
-            Claim(
-                _str(cid),
-                _str(source),
-                _undate(when),
-                _str(basis),
-                _str(kind),
-                _str(summary),
-                _str(quote),
-                _strs(topics),
-                _strs(actors),
-                _opt(dnote),
-                _opt(event),
-                _int(stance),
-            )
-        )
-    return Dataset.of(
-        sources=tuple(sources),
-        topics=tuple(Topic(_str(i), _str(label), _strs(al)) for i, label, al in doc["topics"]),
-        actors=tuple(Actor(_str(n), _strs(al)) for n, al in doc["actors"]),
-        events=tuple(Event(_str(i), _str(label), _opt(note)) for i, label, note in doc["events"]),
-        claims=tuple(claims),
-        path=path,
-        sources_dir=_str(doc["sources_dir"]),
+        )  # fmt: skip
+    return Header(
+        tuple(sources),
+        tuple(Topic(_str(i), _str(label), _strs(al)) for i, label, al in doc["topics"]),
+        tuple(Actor(_str(n), _strs(al)) for n, al in doc["actors"]),
+        tuple(Event(_str(i), _str(label), _opt(note)) for i, label, note in doc["events"]),
+        _str(doc["sources_dir"]),
     )

@@ -54,19 +54,24 @@ def compare(
     chosen = sorted(sources if sources is not None else dataset.sources, key=lambda s: s.published.sort_key)
     t = dataset.claims
     wanted = {dataset.source_index[s.id] for s in chosen}
-    topic_i = dataset.topic_index[topic.id]
+    having = t.with_topics({dataset.topic_index[topic.id]})
     source_column = t.source
     on_topic = t.take(
         [
             i
             for i in (range(len(t)) if indices is None else indices)
-            if source_column[i] in wanted and topic_i in t.topics_of(i)
+            if i in having and source_column[i] in wanted
         ]
     )
+    mine: dict[str, list[Claim]] = {}
+    for c in on_topic:
+        mine.setdefault(c.source, []).append(c)
     views, silent = [], []
     for source in chosen:
-        mine = tuple(sorted((c for c in on_topic if c.source == source.id), key=_chronological))
-        (views.append(SourceView(source, mine)) if mine else silent.append(source))
+        if source.id in mine:
+            views.append(SourceView(source, tuple(sorted(mine[source.id], key=_chronological))))
+        else:
+            silent.append(source)
     by_event: dict[str, list[Claim]] = {}
     for c in on_topic:
         if c.event is not None:

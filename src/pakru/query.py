@@ -63,8 +63,8 @@ def select(dataset: Dataset, f: Filters) -> list[int]:
         column = t.kind
         indices = [i for i in indices if column[i] in kinds]
     if f.topics:
-        topics = {dataset.topic_index[x] for x in f.topics}
-        indices = [i for i in indices if not topics.isdisjoint(t.topics_of(i))]
+        having = t.with_topics({dataset.topic_index[x] for x in f.topics})
+        indices = [i for i in indices if i in having]
     if f.dated_only:
         low = f.start.toordinal() if f.start is not None else None
         high = f.end.toordinal() if f.end is not None else None

@@ -33,7 +33,7 @@ class SearchIndex(NamedTuple):
     """The searchable text of every claim, folded once (and cached with the dataset)."""
 
     corpus: str  # fields joined by SEPARATOR, claim after claim
-    starts: tuple[int, ...]  # offset of each field segment in corpus
+    starts: Sequence[int]  # offset of each field segment in corpus
     vocabulary: tuple[str, ...]  # every distinct word, sorted
 
     @classmethod

@@ -1,35 +1,41 @@
 """Find the dataset, and keep a validated copy of it in a cache.
 
-The cache is JSON (reading it can never run code), one file per dataset
-location, keyed by a hash of the dataset's bytes, its source texts and pakru's
-version. It is written to a temporary file and moved into place, so a reader
+The cache (cachefile.py) is one file per dataset location, keyed by a BLAKE2
+hash of the dataset's bytes, its source texts and pakru's version. To avoid
+re-reading every byte on every run, it also records each file's size and
+modification time: when all still match, the key is taken as current; when
+any differs, the files are hashed again and compared with the key. A file
+changed within two seconds of the cache being written is never trusted on
+its timestamp (the "racy" case git also guards against).
+
+The cache is written to a temporary file and moved into place, so a reader
 sees the old file or the new one, never half of one. Anything wrong with it is
 a miss: pakru warns, rebuilds, and carries on.
 """
 
 from __future__ import annotations
 
-import json
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pakru import __version__
-from pakru.codec import decode_dataset, encode_dataset
 from pakru.errors import DatasetError, Problem
 from pakru.model import Dataset
 
 if TYPE_CHECKING:
     from pakru.search import SearchIndex
 
-CACHE_FORMAT = 1
-
 try:  # the builtin BLAKE2 loads in microseconds; hashlib first loads OpenSSL (~4 ms)
     from _blake2 import blake2b
 except ImportError:  # pragma: no cover
     from hashlib import blake2b
+
 Notify = Callable[[str], None]
+RACY_NS = 2_000_000_000
+PROGRESS_AFTER = 1.0  # seconds
 
 
 def _quiet(_message: str) -> None:
@@ -61,45 +67,61 @@ def cache_dir() -> Path:
     return Path(base) / "pakru"
 
 
-def fingerprint(events_path: Path) -> str:
-    """A hash of everything a loaded dataset depends on."""
-    digest = blake2b(f"pakru {__version__} cache {CACHE_FORMAT}\n".encode(), digest_size=32)
-    try:
-        digest.update(events_path.read_bytes())
-    except OSError:
-        return ""  # unreadable: let the loader say why
+def _files(events_path: Path) -> list[Path]:
     sources = events_path.parent / "sources"
     try:
         names = sorted(os.listdir(sources))
     except OSError:
         names = []
-    for name in names:
-        path = sources / name
+    return [events_path, *(sources / name for name in names)]
+
+
+def fingerprint(events_path: Path) -> str:
+    """A hash of everything a loaded dataset depends on."""
+    digest = blake2b(f"pakru {__version__}\n".encode(), digest_size=32)
+    for path in _files(events_path):
         try:
             data = path.read_bytes()
         except OSError:
-            continue  # a missing or unreadable text is the loader's error to report
-        digest.update(f"\0{name}\0{len(data)}\0".encode())
+            continue  # a missing or unreadable file is the loader's error to report
+        digest.update(f"\0{path.name}\0{len(data)}\0".encode())
         digest.update(data)
     return digest.hexdigest()
 
 
-IndexParts = tuple[str, tuple[int, ...], tuple[str, ...]]
+def signature(events_path: Path, *, racy_before: int | None = None) -> list[Any] | None:
+    """Name, size and mtime of each file; None if one changed too recently to trust."""
+    out: list[Any] = []
+    for path in _files(events_path):
+        try:
+            st = path.stat()
+        except OSError:
+            out.append([path.name, None, None])
+            continue
+        if racy_before is not None and st.st_mtime_ns > racy_before:
+            return None
+        out.append([path.name, st.st_size, st.st_mtime_ns])
+    return out
 
 
 class Loaded(NamedTuple):
     dataset: Dataset
-    index_parts: IndexParts | None  # None: build it from the dataset when asked
+    index_factory: Callable[[], SearchIndex] | None  # None: build it from the dataset when asked
     from_cache: bool
 
     @property
     def search_index(self) -> SearchIndex:
-        """Built (or taken from the cache) only by the commands that search."""
+        """Read (or built) only by the commands that search."""
+        if self.index_factory is not None:
+            return self.index_factory()
         from pakru.search import SearchIndex
 
-        if self.index_parts is not None:
-            return SearchIndex(*self.index_parts)
         return SearchIndex.build(self.dataset)
+
+
+def cache_file_for(events_path: Path) -> Path:
+    name = blake2b(str(events_path.resolve()).encode(), digest_size=12).hexdigest()
+    return cache_dir() / f"{name}.pakru-cache"
 
 
 def open_dataset(
@@ -113,81 +135,98 @@ def open_dataset(
     events_path = locate(path)
     if not events_path.exists():
         raise DatasetError([Problem(str(events_path), None, None, "no such dataset file")])
-    key = fingerprint(events_path) if use_cache else ""
-    cache_file = cache_dir() / (
-        blake2b(str(events_path.resolve()).encode(), digest_size=12).hexdigest() + ".json"
-    )
-    if key:
-        cached = _read_cache(cache_file, key, events_path, warn)
-        if cached is not None:
-            return Loaded(cached[0], cached[1], True)
+    if not use_cache:
+        from pakru.load import load
+
+        return Loaded(load(events_path), None, False)
+    file = cache_file_for(events_path)
+    cached = _read_cache(file, events_path, warn)
+    if cached is not None:
+        return cached
+    return _build(events_path, file, warn, progress)
+
+
+def _read_cache(file: Path, events_path: Path, warn: Notify) -> Loaded | None:
+    from pakru import cachefile
+
+    try:
+        opened = cachefile.Opened(file)
+    except FileNotFoundError:
+        return None
+    except cachefile.CacheError as exc:
+        warn(f"pakru: warning: ignoring the cache {file} ({exc}); rebuilding it")
+        return None
+    except OSError as exc:
+        warn(f"pakru: warning: cannot read the cache {file}: {exc.strerror or exc}; rebuilding it")
+        return None
+    current = opened.stat is not None and opened.stat == signature(events_path)
+    if not current and opened.key != fingerprint(events_path):
+        return None  # the dataset changed: an ordinary miss
+    try:
+        dataset = opened.dataset(str(events_path))
+    except cachefile.CacheError as exc:
+        warn(f"pakru: warning: ignoring the cache {file} ({exc}); rebuilding it")
+        return None
+
+    def index() -> SearchIndex:
+        from pakru.search import SearchIndex
+
+        return SearchIndex(*opened.index_parts())
+
+    return Loaded(dataset, index, True)
+
+
+def _build(events_path: Path, file: Path, warn: Notify, progress: Notify) -> Loaded:
+    import gc
+    import threading
+
     from pakru.load import load
     from pakru.search import SearchIndex
 
-    size = events_path.stat().st_size
-    if size > 2_000_000:
-        progress(f"pakru: reading {events_path} ({size / 1e6:.0f} MB) and building its cache…")
-    dataset = load(events_path)
-    index = SearchIndex.build(dataset)
-    if key:
-        _write_cache(cache_file, key, dataset, index, warn)
-    return Loaded(dataset, (index.corpus, index.starts, index.vocabulary), False)
-
-
-def _read_cache(file: Path, key: str, events_path: Path, warn: Notify) -> tuple[Dataset, IndexParts] | None:
+    started = time.monotonic()
+    racy_before = time.time_ns() - RACY_NS
+    timer = threading.Timer(
+        PROGRESS_AFTER, progress, [f"pakru: reading {events_path} and building its cache…"]
+    )
+    timer.daemon = True
+    timer.start()
+    # The load allocates millions of small objects and frees none until it ends;
+    # collecting during it is wasted work (about 20% of the time).
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
     try:
-        with open(file, "rb") as fh:
-            raw = fh.read()
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        warn(f"pakru: warning: cannot read cache {file}: {exc.strerror or exc}; rebuilding")
-        return None
-    try:
-        doc = json.loads(raw)
-        if not isinstance(doc, dict) or doc.get("format") != CACHE_FORMAT or doc.get("pakru") != __version__:
-            raise ValueError("written by another version of pakru")
-        if doc.get("key") != key:
-            return None  # the dataset changed: an ordinary miss
-        dataset = decode_dataset(doc["dataset"], str(events_path))
-        idx = doc["index"]
-        corpus, starts, vocabulary = idx["corpus"], tuple(idx["starts"]), tuple(idx["vocabulary"])
-        if (
-            type(corpus) is not str
-            or len(starts) != 6 * len(dataset.claims)
-            or not all(type(x) is int for x in starts)
-            or not all(type(x) is str for x in vocabulary)
-        ):
-            raise ValueError("the search index does not match the claims")
-        return dataset, (corpus, starts, vocabulary)
-    except (ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError) as exc:
-        warn(f"pakru: warning: ignoring damaged cache {file} ({exc}); rebuilding")
-        return None
+        key = fingerprint(events_path)
+        stat = signature(events_path, racy_before=racy_before)
+        dataset = load(events_path)
+        index = SearchIndex.build(dataset)
+        _write_cache(file, dataset, key, stat, index, warn)
+    finally:
+        timer.cancel()
+        if gc_was_enabled:
+            gc.enable()
+    if time.monotonic() - started > PROGRESS_AFTER:
+        progress(f"pakru: cache built in {time.monotonic() - started:.1f} s")
+    return Loaded(dataset, lambda: index, False)
 
 
-def _write_cache(file: Path, key: str, dataset: Dataset, index: SearchIndex, warn: Notify) -> None:
-    doc: dict[str, Any] = {
-        "format": CACHE_FORMAT,
-        "pakru": __version__,
-        "key": key,
-        "dataset": encode_dataset(dataset),
-        "index": {"corpus": index.corpus, "starts": index.starts, "vocabulary": index.vocabulary},
-    }
+def _write_cache(
+    file: Path, dataset: Dataset, key: str, stat: list[Any] | None, index: SearchIndex, warn: Notify
+) -> None:
     import tempfile
+
+    from pakru import cachefile
 
     tmp = None
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=file.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(doc, fh, ensure_ascii=False, separators=(",", ":"))
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".pakru-cache", dir=file.parent)
+        with os.fdopen(fd, "wb") as fh:
+            cachefile.write(fh, dataset, key, stat, index)
         os.replace(tmp, file)
         tmp = None
     except OSError as exc:
-        warn(
-            f"pakru: warning: cannot write cache in {file.parent}: {exc.strerror or exc}; "
-            "carrying on without it"
-        )
+        reason = exc.strerror or exc
+        warn(f"pakru: warning: cannot write the cache in {file.parent}: {reason}; carrying on without it")
     finally:
         if tmp is not None:
             try:

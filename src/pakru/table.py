@@ -59,6 +59,10 @@ class ClaimTable(Sequence[Claim]):
     def take(self, indices: Sequence[int]) -> list[Claim]:
         return [self._row(i) for i in indices]
 
+    def with_topics(self, topics: set[int]) -> set[int]:
+        """Indices of the claims that have any of these topics."""
+        return {i for i in range(len(self)) if not topics.isdisjoint(self.topics_of(i))}
+
     def count_by_source(self, n_sources: int) -> list[int]:
         counts = [0] * n_sources
         for s in self.source:

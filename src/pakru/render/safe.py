@@ -20,6 +20,8 @@ def _escape(m: re.Match[str]) -> str:
 
 def clean(text: str) -> str:
     """One printable line: breaks become spaces, control and bidi characters visible escapes."""
+    if text.isprintable():  # no control, format or separator characters: the common case
+        return text
     return _UNSAFE.sub(_escape, _BREAKS.sub(" ", text))
 
 
