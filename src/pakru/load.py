@@ -6,8 +6,10 @@ quote found in its source's text. A Dataset that exists is a valid one.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -23,30 +25,43 @@ FORMAT_VERSION = "1"
 T = TypeVar("T")
 
 
+def regular_file_size(path: Path) -> int:
+    """The size of a regular file; raises OSError for anything else, without opening it.
+
+    Opening a FIFO blocks until a writer comes, and a device such as /dev/zero never
+    ends, so the type is checked with stat() before any read.
+    """
+    st = os.stat(path)
+    if stat.S_ISDIR(st.st_mode):
+        raise IsADirectoryError(errno.EISDIR, "is a directory")
+    if not stat.S_ISREG(st.st_mode):
+        raise OSError(errno.EINVAL, "not a regular file")
+    return st.st_size
+
+
 def read_text(path: Path, what: str = "file") -> str:
     """Read a UTF-8 text file (a BOM is allowed) with errors fit for a user."""
     name = str(path)
+
+    def fail(message: str) -> DatasetError:
+        return DatasetError([Problem(name, None, None, message)])
+
     try:
-        if path.is_dir():
-            raise DatasetError([Problem(name, None, None, f"is a directory, expected a {what}")])
-        size = path.stat().st_size
+        size = regular_file_size(path)
         if size > MAX_FILE_BYTES:
-            raise DatasetError(
-                [
-                    Problem(
-                        name, None, None, f"{what} is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit"
-                    )
-                ]
-            )
-        data = path.read_bytes()
+            raise fail(f"{what} is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit")
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)  # bounded, should it grow while being read
+        if len(data) > MAX_FILE_BYTES:
+            raise fail(f"{what} is over the {MAX_FILE_BYTES:,}-byte limit")
     except FileNotFoundError:
-        raise DatasetError([Problem(name, None, None, f"no such {what}")]) from None
+        raise fail(f"no such {what}") from None
+    except IsADirectoryError:
+        raise fail(f"is a directory, expected a {what}") from None
     except PermissionError:
-        raise DatasetError([Problem(name, None, None, f"permission denied reading the {what}")]) from None
+        raise fail(f"permission denied reading the {what}") from None
     except OSError as exc:
-        raise DatasetError(
-            [Problem(name, None, None, f"cannot read the {what}: {exc.strerror or exc}")]
-        ) from None
+        raise fail(f"cannot read the {what}: {exc.strerror or exc}") from None
     return decode(data, name)
 
 
@@ -244,11 +259,16 @@ def default_sources_dir(events_path: Path) -> Path:
     return events_path.parent / "sources"
 
 
+def events_file(path: Path) -> Path:
+    """A folder stands for the events.yaml in it, unless it is itself named events.yaml."""
+    if path.is_dir() and (path.name != "events.yaml" or (path / "events.yaml").exists()):
+        return path / "events.yaml"
+    return path
+
+
 def load(path: str | os.PathLike[str], *, check_quotes: bool = True) -> Dataset:
     """Load and fully validate the dataset at ``path`` (events.yaml or its folder)."""
-    events_path = Path(path)
-    if events_path.is_dir():
-        events_path = events_path / "events.yaml"
+    events_path = events_file(Path(path))
     text = read_text(events_path, "dataset file")
     check_control_characters(text, str(events_path))
     root = parse(text, str(events_path))

@@ -55,8 +55,9 @@ def locate(explicit: str | os.PathLike[str] | None = None) -> Path:
     chosen = explicit if explicit not in (None, "") else os.environ.get("PAKRU_DATA") or None
     if chosen is None:
         return packaged_dataset()
-    path = Path(chosen).expanduser()
-    return path / "events.yaml" if path.is_dir() else path
+    from pakru.load import events_file
+
+    return events_file(Path(chosen).expanduser())
 
 
 def cache_dir() -> Path:
@@ -78,12 +79,17 @@ def _files(events_path: Path) -> list[Path]:
 
 def fingerprint(events_path: Path) -> str:
     """A hash of everything a loaded dataset depends on."""
+    from pakru.load import MAX_FILE_BYTES, regular_file_size
+
     digest = blake2b(f"pakru {__version__}\n".encode(), digest_size=32)
     for path in _files(events_path):
         try:
-            data = path.read_bytes()
+            if regular_file_size(path) > MAX_FILE_BYTES:
+                continue  # the loader refuses it; reading it here would cost its whole size
+            with open(path, "rb") as fh:
+                data = fh.read(MAX_FILE_BYTES + 1)
         except OSError:
-            continue  # a missing or unreadable file is the loader's error to report
+            continue  # a missing, unreadable or special file is the loader's error to report
         digest.update(f"\0{path.name}\0{len(data)}\0".encode())
         digest.update(data)
     return digest.hexdigest()
@@ -135,6 +141,8 @@ def open_dataset(
     events_path = locate(path)
     if not events_path.exists():
         raise DatasetError([Problem(str(events_path), None, None, "no such dataset file")])
+    if events_path.is_dir():
+        raise DatasetError([Problem(str(events_path), None, None, "is a directory, expected a dataset file")])
     if not use_cache:
         from pakru.load import load
 
