@@ -1,8 +1,8 @@
 """The cache file: a validated dataset laid out so that a large one opens instantly.
 
-Layout: a magic line, the length of a JSON table of contents, the table of
-contents (version, key, the dataset's small parts, section offsets), then the
-sections: native-endian ``array`` columns for filtering and sorting, one JSON
+Layout: a magic line, the sections, then a JSON table of contents (version,
+key, the dataset's small parts, section offsets, a checksum) and its length in
+the last 8 bytes. The sections: native-endian ``array`` columns for filtering and sorting, one JSON
 row per claim with an offsets column, the claim ids, and the search index.
 
 Nothing in it can run code: arrays are numbers and everything else is JSON or
@@ -44,41 +44,78 @@ class CacheError(Exception):
 
 
 class DamagedCache(PakruError):
-    """A claim row failed to decode after the file passed its checks when opened."""
+    """Part of a large cache failed to decode after the file passed its checks when opened.
+
+    Files over CHECKSUM_LIMIT are not hashed whole on every run; their rows and search
+    index are checked as they are read. The CLI treats this as a miss: it removes the
+    file and runs the command again, which rebuilds the cache.
+    """
+
+    def __init__(self, path: Path, detail: str) -> None:
+        self.path = path
+        super().__init__(f"the cache {path} is damaged ({detail})")
 
 
-def write(out: IO[bytes], d: Dataset, key: str, stat: list[Any] | None, index: Any) -> None:
-    """Write ``d`` and its search index to the open binary file ``out``."""
+def write(out: IO[bytes], d: Dataset, key: str, stat: list[Any] | None) -> None:
+    """Write ``d`` and its search index to the open binary file ``out``, section by section.
+
+    Each section goes to the file as soon as it is made, and the table of contents
+    comes last, so that writing a large dataset never holds a second copy of it.
+    """
+    from pakru.search import SEPARATOR, folded_fields
+
     t = d.claims
-    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    rows = bytearray()
-    row_off = array("q", [0])
+    checksum = blake2b(digest_size=16)
+    sections: dict[str, list[int]] = {}
+    position = 0
+
+    def emit(data: bytes) -> None:
+        nonlocal position
+        out.write(data)
+        checksum.update(data)
+        position += len(data)
+
+    def section(name: str, data: bytes) -> None:
+        sections[name] = [position, len(data)]
+        emit(data)
+
+    out.write(MAGIC)
+    for name, column in (
+        ("start", t.start),
+        ("end", t.end),
+        ("source", t.source),
+        ("kind", t.kind),
+        ("event", t.event),
+    ):
+        section(name, array("q", column).tobytes())
     topic_off, topic_ids = array("q", [0]), array("q")
-    for i, claim in enumerate(t):
-        rows += encode(codec.encode_claim(claim)).encode()
-        row_off.append(len(rows))
+    for i in range(len(t)):
         topic_ids.extend(t.topics_of(i))
         topic_off.append(len(topic_ids))
-    sections: dict[str, bytes] = {
-        "start": array("q", t.start).tobytes(),
-        "end": array("q", t.end).tobytes(),
-        "source": array("q", t.source).tobytes(),
-        "kind": array("q", t.kind).tobytes(),
-        "event": array("q", t.event).tobytes(),
-        "topic_off": topic_off.tobytes(),
-        "topic_ids": topic_ids.tobytes(),
-        "row_off": row_off.tobytes(),
-        "rows": bytes(rows),
-        "ids": "\n".join(t.ids()).encode(),
-        "corpus": index.corpus.encode(),
-        "starts": array("q", index.starts).tobytes(),
-        "vocabulary": "\n".join(index.vocabulary).encode(),
-    }
-    offsets, pos = {}, 0
-    for name, data in sections.items():
-        offsets[name] = [pos, len(data)]
-        pos += len(data)
-    body = b"".join(sections.values())
+    section("topic_off", topic_off.tobytes())
+    section("topic_ids", topic_ids.tobytes())
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    row_off, begin = array("q", [0]), position
+    for claim in t:
+        emit(encode(codec.encode_claim(claim)).encode())
+        row_off.append(position - begin)
+    sections["rows"] = [begin, position - begin]
+    section("row_off", row_off.tobytes())
+    section("ids", "\n".join(t.ids()).encode())
+    starts, vocabulary, chars, begin = array("q"), set(), 0, position
+    seen: set[str] = set()
+    for parts in folded_fields(d):
+        for part in parts:
+            starts.append(chars)
+            chars += len(part) + 1
+            if part not in seen:
+                if len(seen) < 1_000_000:  # shared parts are few; claim texts are not worth remembering
+                    seen.add(part)
+                vocabulary.update(part.split())
+        emit((SEPARATOR.join(parts) + SEPARATOR).encode())
+    sections["corpus"] = [begin, position - begin]
+    section("starts", starts.tobytes())
+    section("vocabulary", "\n".join(sorted(vocabulary)).encode())
     toc = {
         "format": FORMAT,
         "pakru": _version(),
@@ -87,12 +124,11 @@ def write(out: IO[bytes], d: Dataset, key: str, stat: list[Any] | None, index: A
         "stat": stat,
         "claims": len(t),
         "header": codec.encode_header(d),
-        "sections": offsets,
-        "checksum": blake2b(body, digest_size=16).hexdigest() if len(body) <= CHECKSUM_LIMIT else None,
+        "sections": sections,
+        "checksum": checksum.hexdigest(),
     }
-    head = json.dumps(toc, ensure_ascii=False, separators=(",", ":")).encode()
-    out.write(MAGIC + len(head).to_bytes(_LENGTH, "little") + head)
-    out.write(body)
+    trailer = json.dumps(toc, ensure_ascii=False, separators=(",", ":")).encode()
+    out.write(trailer + len(trailer).to_bytes(_LENGTH, "little"))
 
 
 def _version() -> str:
@@ -111,14 +147,14 @@ class Opened:
             except ValueError:  # an empty file cannot be mapped
                 raise CacheError("the file is empty") from None
         m = self._map
-        if m[: len(MAGIC)] != MAGIC:
+        if m[: len(MAGIC)] != MAGIC or len(m) < len(MAGIC) + _LENGTH:
             raise CacheError("not a pakru cache file")
-        start = len(MAGIC) + _LENGTH
-        size = int.from_bytes(m[len(MAGIC) : start], "little")
-        if start + size > len(m):
+        size = int.from_bytes(m[len(m) - _LENGTH :], "little")
+        end = len(m) - _LENGTH - size  # where the table of contents begins
+        if not len(MAGIC) <= end:
             raise CacheError("truncated")
         try:
-            toc = json.loads(m[start : start + size])
+            toc = json.loads(m[end : len(m) - _LENGTH])
         except ValueError as exc:
             raise CacheError(f"unreadable table of contents ({exc})") from None
         if not isinstance(toc, dict) or toc.get("format") != FORMAT or toc.get("pakru") != _version():
@@ -128,14 +164,14 @@ class Opened:
         self.toc = toc
         self.key: str = toc.get("key", "")
         self.stat: list[Any] | None = toc.get("stat")
-        self._base = start + size
+        self._base = len(MAGIC)
         self._sections: dict[str, tuple[int, int]] = {}
         try:
             n = int(toc["claims"])
             for name, (offset, length) in toc["sections"].items():
                 if not (isinstance(offset, int) and isinstance(length, int) and offset >= 0 and length >= 0):
                     raise CacheError(f"bad section {name}")
-                if self._base + offset + length > len(m):
+                if self._base + offset + length > end:
                     raise CacheError("truncated")
                 self._sections[name] = (self._base + offset, length)
             for name in ("start", "end", "source", "kind", "event", "topic_off", "row_off", "starts"):
@@ -145,7 +181,10 @@ class Opened:
         except (KeyError, TypeError, ValueError) as exc:
             raise CacheError(f"bad table of contents ({exc})") from None
         checksum = toc.get("checksum")
-        if checksum is not None and blake2b(m[self._base :], digest_size=16).hexdigest() != checksum:
+        if (
+            end - self._base <= CHECKSUM_LIMIT
+            and blake2b(m[self._base : end], digest_size=16).hexdigest() != checksum
+        ):
             raise CacheError("checksum mismatch")
         self.claims = n
         self.path = path
@@ -180,7 +219,7 @@ class Opened:
             corpus = self.raw("corpus").decode()
             vocabulary = tuple(self.raw("vocabulary").decode().split("\n"))
         except (KeyError, UnicodeDecodeError) as exc:
-            raise CacheError(f"bad search index ({exc})") from None
+            raise DamagedCache(self.path, f"search index: {exc}") from None
         return corpus, self.ints("starts"), vocabulary
 
 
@@ -224,10 +263,7 @@ class CachedTable(ClaimTable):
             try:
                 claim = codec.decode_claim(json.loads(self._file._map[a:b]), self._dates)
             except (ValueError, TypeError, KeyError, IndexError) as exc:
-                raise DamagedCache(
-                    f"the cache {self._file.path} is damaged (claim {i}: {exc}); "
-                    "delete it or run with --no-cache"
-                ) from None
+                raise DamagedCache(self._file.path, f"claim {i}: {exc}") from None
             self._cache[i] = claim
         return claim
 
@@ -244,9 +280,7 @@ class CachedTable(ClaimTable):
                 for i, row in zip(missing, rows, strict=True):
                     self._cache[i] = codec.decode_claim(row, self._dates)
             except (ValueError, TypeError, KeyError, IndexError) as exc:
-                raise DamagedCache(
-                    f"the cache {self._file.path} is damaged ({exc}); delete it or run with --no-cache"
-                ) from None
+                raise DamagedCache(self._file.path, str(exc)) from None
         return [self._row(i) for i in indices]
 
     def with_topics(self, topics: set[int]) -> set[int]:

@@ -74,7 +74,7 @@ def _run(fn: F) -> F:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return fn(*args, **kwargs)
+            return _once_more_if_cache_damaged(fn, *args, **kwargs)
         except PakruError as exc:
             if state.debug:
                 import traceback
@@ -95,6 +95,24 @@ def _run(fn: F) -> F:
             raise typer.Exit(EXIT_INTERNAL) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _once_more_if_cache_damaged(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """A cache found damaged mid-command is a miss: drop it and run the command again.
+
+    Every command reads what it needs before it prints, so nothing is printed twice.
+    """
+    from pakru.cachefile import DamagedCache
+
+    try:
+        return fn(*args, **kwargs)
+    except DamagedCache as exc:
+        _stderr(f"pakru: warning: {exc}; rebuilding it")
+        try:
+            os.unlink(exc.path)
+        except OSError:
+            state.use_cache = False  # cannot remove it: do without
+        return fn(*args, **kwargs)
 
 
 def _version(value: bool) -> None:

@@ -7,12 +7,15 @@ quote found in its source's text. A Dataset that exists is a valid one.
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import re
 import stat
+from array import array
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from sys import intern
+from typing import Any
 
 from pakru import textnorm
 from pakru.dates import EdtfDate, EdtfError, parse_edtf
@@ -22,7 +25,6 @@ from pakru.yamlnodes import Map, Node, Scalar, Seq, describe, parse
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
 FORMAT_VERSION = "1"
-T = TypeVar("T")
 
 
 def regular_file_size(path: Path) -> int:
@@ -182,7 +184,7 @@ class _Reader:
             self.add(node, context, key, f'write the date in quotes ("{value}") so YAML keeps it as text')
             return None, False
         try:
-            return parse_edtf(value), True
+            return _parse_date(value), True
         except EdtfError as exc:
             self.add(node, context, key, str(exc))
             return None, False
@@ -206,18 +208,8 @@ class _Reader:
             out.append(item.value)
         return tuple(out)
 
-    def items(self, root: Map, key: str, *, required: bool = True) -> list[Node]:
-        node = root.items.get(key)
-        if node is None:
-            if required:
-                self.add(root, "", key, "missing top-level section")
-            return []
-        if isinstance(node, Scalar) and node.is_null and not required:
-            return []
-        if not isinstance(node, Seq):
-            self.add(node, "", key, f"expected a list, found {describe(node)}")
-            return []
-        return node.items
+
+_parse_date = functools.lru_cache(maxsize=4096)(parse_edtf)  # dates repeat across claims
 
 
 def _looks_quoted_safe(value: str) -> bool:
@@ -271,99 +263,138 @@ def load(path: str | os.PathLike[str], *, check_quotes: bool = True) -> Dataset:
     events_path = events_file(Path(path))
     text = read_text(events_path, "dataset file")
     check_control_characters(text, str(events_path))
-    root = parse(text, str(events_path))
-    return build(root, events_path, check_quotes=check_quotes)
+    builder = _Builder(str(events_path))
+    root = parse(text, str(events_path), on_item=builder.item)
+    del text
+    return builder.finish(root, events_path, check_quotes=check_quotes)
 
 
-def build(root: Node, events_path: Path, *, check_quotes: bool = True) -> Dataset:
-    file = str(events_path)
-    problems: list[Problem] = []
-    r = _Reader(file, problems)
-    top = r.record(root, "", ("format", "sources", "topics", "actors", "events", "claims"))
-    if top is None:
-        raise DatasetError(problems)
-    fmt = r.text(top, "format", "", required=False)
-    if fmt is not None and fmt != FORMAT_VERSION:
-        r.add(
-            top.items["format"],
-            "",
-            "format",
-            f"unsupported format {fmt!r} (this pakru reads {FORMAT_VERSION})",
-        )
-
-    sources = _collect(r, top, "sources", "source", lambda n: _source(r, n))
-    topics = _collect(r, top, "topics", "topic", lambda n: _topic(r, n))
-    actors = _collect(r, top, "actors", "actor", lambda n: _actor(r, n), required=False, key="name")
-    events = _collect(r, top, "events", "event", lambda n: _event(r, n), required=False)
-    claims = _collect(r, top, "claims", "claim", lambda n: _claim(r, n))
-
-    source_ids = {s.id for s, _ in sources}
-    topic_ids = {t.id for t, _ in topics}
-    actor_names = {a.name for a, _ in actors}
-    event_ids = {e.id for e, _ in events}
-    for claim, node in claims:
-        ctx = f"claim {claim.id}"
-        if claim.source not in source_ids:
-            r.add(node.items.get("source"), ctx, "source", f"unknown source {claim.source!r}")
-        for topic in claim.topics:
-            if topic not in topic_ids:
-                r.add(node.items.get("topics"), ctx, "topics", f"unknown topic {topic!r}")
-        if actors:
-            for actor in claim.actors:
-                if actor not in actor_names:
-                    r.add(
-                        node.items.get("actors"),
-                        ctx,
-                        "actors",
-                        f"unknown actor {actor!r} (add it to actors:)",
-                    )
-        if claim.event is not None and claim.event not in event_ids:
-            r.add(node.items.get("event"), ctx, "event", f"unknown event {claim.event!r}")
-
-    sources_dir = default_sources_dir(events_path)
-    if check_quotes and not problems:
-        _check_quotes(r, sources, claims, sources_dir)
-    if problems:
-        raise DatasetError(problems)
-    return Dataset.of(
-        sources=tuple(s for s, _ in sources),
-        topics=tuple(t for t, _ in topics),
-        actors=tuple(a for a, _ in actors),
-        events=tuple(e for e, _ in events),
-        claims=tuple(c for c, _ in claims),
-        path=file,
-        sources_dir=str(sources_dir),
-    )
+# What each top-level section holds: (name of one item, reader, key field, required)
+SECTIONS: dict[str, tuple[str, Callable[[_Reader, Node], Any], str, bool]] = {}
+# Where a claim's fields were, kept after the claim's nodes are dropped, for later errors
+CLAIM_POSITIONS = ("source", "topics", "actors", "event", "quote")
 
 
-def _collect(
-    r: _Reader,
-    top: Map,
-    section: str,
-    what: str,
-    make: Callable[[Node], tuple[T, Map] | None],
-    *,
-    required: bool = True,
-    key: str = "id",
-) -> list[tuple[T, Map]]:
-    out: list[tuple[T, Map]] = []
-    seen: dict[str, int] = {}
-    for node in r.items(top, section, required=required):
-        made = make(node)
+class _Builder:
+    """Validates items one at a time, as the parser completes them, keeping only the records.
+
+    At 100,000 claims the YAML nodes would hold ~300 MB; each claim's nodes are dropped as
+    soon as the claim is read, keeping only where a few fields were, for later errors.
+    """
+
+    def __init__(self, file: str) -> None:
+        self.problems: list[Problem] = []
+        self.r = _Reader(file, self.problems)
+        self.made: dict[str, list[tuple[Any, Map]]] = {name: [] for name in SECTIONS}
+        self.seen: dict[str, dict[str, int]] = {name: {} for name in SECTIONS}
+        self.claims: list[Claim] = []
+        self.claim_positions = array("q")  # per claim, line and column of each CLAIM_POSITIONS field
+
+    def item(self, section: str, node: Node) -> None:
+        spec = SECTIONS.get(section)
+        if spec is None:
+            return  # an unknown section: reported once, at the top level
+        what, read, key, _ = spec
+        made = read(self.r, node)
         if made is None:
-            continue
-        ident = getattr(made[0], key if key != "name" else "name")
+            return
+        record, m = made
+        ident = getattr(record, key)
+        seen = self.seen[section]
         if ident in seen:
-            r.add(
-                made[1].items.get(key),
+            self.r.add(
+                m.items.get(key),
                 f"{what} {ident}",
                 key,
                 f"duplicate {what} {key} {ident!r} (first at line {seen[ident]})",
             )
-            continue
-        seen[ident] = made[1].line
-        out.append(made)
-    return out
+            return
+        seen[ident] = m.line
+        if section == "claims":  # keep where its fields were (for later errors), not its nodes
+            self.claims.append(record)
+            positions = self.claim_positions
+            for name in CLAIM_POSITIONS:
+                field = m.items.get(name, m)
+                positions.append(field.line)
+                positions.append(field.column)
+            return
+        self.made[section].append((record, m))
+
+    def finish(self, root: Node, events_path: Path, *, check_quotes: bool) -> Dataset:
+        r, problems = self.r, self.problems
+        top = r.record(root, "", ("format", *SECTIONS))
+        if top is None:
+            raise DatasetError(problems)
+        fmt = r.text(top, "format", "", required=False)
+        if fmt is not None and fmt != FORMAT_VERSION:
+            r.add(
+                top.items["format"],
+                "",
+                "format",
+                f"unsupported format {fmt!r} (this pakru reads {FORMAT_VERSION})",
+            )
+        for section, (_, _, _, required) in SECTIONS.items():
+            node = top.items.get(section)
+            if node is None:
+                if required:
+                    r.add(top, "", section, "missing top-level section")
+            elif isinstance(node, Seq):
+                for item in node.items:  # empty when the parser streamed them to item()
+                    self.item(section, item)
+            elif not (isinstance(node, Scalar) and node.is_null and not required):
+                r.add(node, "", section, f"expected a list, found {describe(node)}")
+        sources, claims = self.made["sources"], self.claims
+        _check_references(r, self.made, claims, self.position)
+        sources_dir = default_sources_dir(events_path)
+        if check_quotes and not problems:
+            _check_quotes(r, sources, claims, sources_dir, self.position)
+        if problems:
+            raise DatasetError(problems)
+        return Dataset.of(
+            sources=tuple(s for s, _ in sources),
+            topics=tuple(t for t, _ in self.made["topics"]),
+            actors=tuple(a for a, _ in self.made["actors"]),
+            events=tuple(e for e, _ in self.made["events"]),
+            claims=claims,
+            path=str(events_path),
+            sources_dir=str(sources_dir),
+        )
+
+    def position(self, claim: int, field: str) -> Scalar:
+        """Where a field of the n-th claim was, as a node the reader can report."""
+        at = 2 * (len(CLAIM_POSITIONS) * claim + CLAIM_POSITIONS.index(field))
+        return Scalar("", self.claim_positions[at], self.claim_positions[at + 1], False)
+
+
+def build(root: Node, events_path: Path, *, check_quotes: bool = True) -> Dataset:
+    """Validate an already parsed document."""
+    return _Builder(str(events_path)).finish(root, events_path, check_quotes=check_quotes)
+
+
+def _check_references(
+    r: _Reader,
+    made: dict[str, list[tuple[Any, Map]]],
+    claims: list[Claim],
+    position: Callable[[int, str], Scalar],
+) -> None:
+    source_ids = {s.id for s, _ in made["sources"]}
+    topic_ids = {t.id for t, _ in made["topics"]}
+    actor_names = {a.name for a, _ in made["actors"]}
+    event_ids = {e.id for e, _ in made["events"]}
+    for n, claim in enumerate(claims):
+        ctx = f"claim {claim.id}"
+        if claim.source not in source_ids:
+            r.add(position(n, "source"), ctx, "source", f"unknown source {claim.source!r}")
+        for topic in claim.topics:
+            if topic not in topic_ids:
+                r.add(position(n, "topics"), ctx, "topics", f"unknown topic {topic!r}")
+        if actor_names:
+            for actor in claim.actors:
+                if actor not in actor_names:
+                    message = f"unknown actor {actor!r} (add it to actors:)"
+                    r.add(position(n, "actors"), ctx, "actors", message)
+        if claim.event is not None and claim.event not in event_ids:
+            r.add(position(n, "event"), ctx, "event", f"unknown event {claim.event!r}")
 
 
 def _ident(r: _Reader, m: Map, what: str) -> str | None:
@@ -494,12 +525,33 @@ def _claim(r: _Reader, node: Node) -> tuple[Claim, Map] | None:
     if len(r.problems) > before or cid is None:
         return None
     assert source and basis and kind and summary and quote
-    claim = Claim(cid, source, date, basis, kind, summary, quote, topics, actors, note, event, stance)
+    # Ids, kinds, topics and actors repeat across claims: one copy of each saves ~40 MB
+    # at 100,000 claims.
+    event = None if event is None else intern(event)
+    topics, actors = tuple(map(intern, topics)), tuple(map(intern, actors))
+    claim = Claim(
+        cid,
+        intern(source),
+        date,
+        intern(basis),
+        intern(kind),
+        summary,
+        quote,
+        topics,
+        actors,
+        note,
+        event,
+        stance,
+    )
     return claim, m
 
 
 def _check_quotes(
-    r: _Reader, sources: list[tuple[Source, Map]], claims: list[tuple[Claim, Map]], sources_dir: Path
+    r: _Reader,
+    sources: list[tuple[Source, Map]],
+    claims: list[Claim],
+    sources_dir: Path,
+    position: Callable[[int, str], Scalar],
 ) -> None:
     texts: dict[str, str] = {}
     for source, node in sources:
@@ -514,12 +566,21 @@ def _check_quotes(
             outlook = node.items["outlook"]
             quote_node = outlook.items.get("quote") if isinstance(outlook, Map) else None
             r.add(quote_node, f"source {source.id}", "outlook.quote", "quote not found in the source text")
-    for claim, node in claims:
+    for n, claim in enumerate(claims):
         text = texts.get(claim.source)
         if text is not None and textnorm.for_quotes(claim.quote) not in text:
             r.add(
-                node.items.get("quote"),
+                position(n, "quote"),
                 f"claim {claim.id}",
                 "quote",
                 f"quote not found in source {claim.source!r} ({textnorm.first_mismatch(claim.quote, text)})",
             )
+
+
+SECTIONS.update(
+    sources=("source", _source, "id", True),
+    topics=("topic", _topic, "id", True),
+    actors=("actor", _actor, "name", False),
+    events=("event", _event, "id", False),
+    claims=("claim", _claim, "id", True),
+)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import NamedTuple
 
 from pakru import textnorm
@@ -38,26 +38,46 @@ class SearchIndex(NamedTuple):
 
     @classmethod
     def build(cls, dataset: Dataset) -> SearchIndex:
-        parts: list[str] = []
-        for claim in dataset.claims:
-            parts.extend(fold_fields(dataset, claim))
+        parts = [part for claim_parts in folded_fields(dataset) for part in claim_parts]
         corpus = SEPARATOR.join(parts)
         starts, pos = [], 0
         for p in parts:
             starts.append(pos)
             pos += len(p) + 1
-        vocabulary = tuple(sorted(set(corpus.replace(SEPARATOR, " ").split())))
-        return cls(corpus, tuple(starts), vocabulary)
+        vocabulary: set[str] = set()
+        for p in set(parts):
+            vocabulary.update(p.split())
+        return cls(corpus, tuple(starts), tuple(sorted(vocabulary)))
 
 
-def fold_fields(dataset: Dataset, claim: Claim) -> list[str]:
+def folded_fields(dataset: Dataset) -> Iterator[list[str]]:
+    """For each claim, its FIELDS folded; text shared by many claims is folded once."""
+    memo: dict[str, str] = {}  # topic, actor, event and source text repeat from claim to claim
+    fold = textnorm.fold
+    for claim in dataset.claims:
+        out = []
+        for text, repeats in zip(field_texts(dataset, claim), REPEATS, strict=True):
+            if repeats:
+                folded = memo.get(text)
+                if folded is None:
+                    folded = memo[text] = fold(text)
+                out.append(folded)
+            else:
+                out.append(fold(text))
+        yield out
+
+
+REPEATS = (False, False, True, True, True, True)  # which FIELDS are shared by many claims
+
+
+def field_texts(dataset: Dataset, claim: Claim) -> list[str]:
+    """The text of each of FIELDS for one claim, before folding."""
     source = dataset.source_by_id[claim.source]
     topics = [name for t in claim.topics for name in dataset.topic_by_id[t].names]
     actors = [name for a in claim.actors for name in (a, *dataset.actor_aliases.get(a, ()))]
     event = dataset.event_by_id[claim.event].label if claim.event else ""
     source_text = " ".join(filter(None, [source.author, source.title, source.outlet, source.id]))
-    raw = [claim.summary, claim.quote, " ".join(topics), " ".join(actors), event, source_text]
-    return [textnorm.fold(x) for x in raw]
+    return [claim.summary, claim.quote, " ".join(topics), " ".join(actors), event, source_text]
 
 
 class Hit(NamedTuple):
@@ -137,24 +157,33 @@ def search(
     alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
     pattern = re.compile(r"\b(?:" + alternatives + r")\b")
     nfields = len(FIELDS)
+    weights = [WEIGHTS[f] for f in FIELDS]
+    # For each term, the query words it may stand for and how closely.
+    stands_for = {t: [(wi, exp[t]) for wi, exp in enumerate(expansions) if t in exp] for t in terms}
     best: dict[int, list[tuple[float, int]]] = {}  # claim -> per query word: (score, field)
     found: dict[int, set[str]] = {}
     starts = index.starts
+    segment, seg_start, seg_end = -1, 0, -1  # matches come in order: most fall in the last segment
+    row: list[tuple[float, int]] = []
     for m in pattern.finditer(index.corpus):
+        pos = m.start()
+        if not seg_start <= pos < seg_end:
+            segment = bisect.bisect_right(starts, pos) - 1
+            seg_start = starts[segment]
+            seg_end = starts[segment + 1] if segment + 1 < len(starts) else len(index.corpus) + 1
+            ci, fi = divmod(segment, nfields)
+            weight = weights[fi]
+            got = best.get(ci)
+            if got is None:
+                got = best[ci] = [(0.0, nfields)] * len(words)
+                found[ci] = set()
+            row, terms_here = got, found[ci]
         term = m.group()
-        ci, fi = divmod(bisect.bisect_right(starts, m.start()) - 1, nfields)
-        row = best.get(ci)
-        if row is None:
-            row = best[ci] = [(0.0, nfields)] * len(words)
-            found[ci] = set()
-        found[ci].add(term)
-        weight = WEIGHTS[FIELDS[fi]]
-        for wi, exp in enumerate(expansions):
-            sim = exp.get(term)
-            if sim is not None:
-                score = sim * weight
-                if score > row[wi][0] or (score == row[wi][0] and fi < row[wi][1]):
-                    row[wi] = (score, fi)
+        terms_here.add(term)
+        for wi, sim in stands_for[term]:
+            score = sim * weight
+            if score > row[wi][0] or (score == row[wi][0] and fi < row[wi][1]):
+                row[wi] = (score, fi)
     whole = " ".join(words)
     start_column, end_column = dataset.claims.start, dataset.claims.end
     ranked: list[tuple[float, int, int, int, int]] = []

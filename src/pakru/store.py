@@ -185,17 +185,16 @@ def _read_cache(file: Path, events_path: Path, warn: Notify) -> Loaded | None:
 
 
 def _build(events_path: Path, file: Path, warn: Notify, progress: Notify) -> Loaded:
+    """Load and validate the YAML, write the cache, and answer from the cache just written."""
     import gc
     import threading
 
     from pakru.load import load
-    from pakru.search import SearchIndex
 
     started = time.monotonic()
     racy_before = time.time_ns() - RACY_NS
-    timer = threading.Timer(
-        PROGRESS_AFTER, progress, [f"pakru: reading {events_path} and building its cache…"]
-    )
+    message = f"pakru: reading {events_path} and building its cache…"
+    timer = threading.Timer(PROGRESS_AFTER, progress, [message])
     timer.daemon = True
     timer.start()
     # The load allocates millions of small objects and frees none until it ends;
@@ -206,20 +205,25 @@ def _build(events_path: Path, file: Path, warn: Notify, progress: Notify) -> Loa
         key = fingerprint(events_path)
         stat = signature(events_path, racy_before=racy_before)
         dataset = load(events_path)
-        index = SearchIndex.build(dataset)
-        _write_cache(file, dataset, key, stat, index, warn)
+        written = _write_cache(file, dataset, key, stat, warn)
     finally:
         timer.cancel()
         if gc_was_enabled:
             gc.enable()
     if time.monotonic() - started > PROGRESS_AFTER:
         progress(f"pakru: cache built in {time.monotonic() - started:.1f} s")
-    return Loaded(dataset, lambda: index, False)
+    if written:
+        del dataset  # the cache holds it now, in far less memory
+        loaded = _read_cache(file, events_path, warn)
+        if loaded is not None:
+            return loaded._replace(from_cache=False)
+        from pakru.load import load as reload
+
+        dataset = reload(events_path)
+    return Loaded(dataset, None, False)
 
 
-def _write_cache(
-    file: Path, dataset: Dataset, key: str, stat: list[Any] | None, index: SearchIndex, warn: Notify
-) -> None:
+def _write_cache(file: Path, dataset: Dataset, key: str, stat: list[Any] | None, warn: Notify) -> bool:
     import tempfile
 
     from pakru import cachefile
@@ -229,12 +233,14 @@ def _write_cache(
         file.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".pakru-cache", dir=file.parent)
         with os.fdopen(fd, "wb") as fh:
-            cachefile.write(fh, dataset, key, stat, index)
+            cachefile.write(fh, dataset, key, stat)
         os.replace(tmp, file)
         tmp = None
+        return True
     except OSError as exc:
         reason = exc.strerror or exc
         warn(f"pakru: warning: cannot write the cache in {file.parent}: {reason}; carrying on without it")
+        return False
     finally:
         if tmp is not None:
             try:

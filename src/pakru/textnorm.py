@@ -57,6 +57,8 @@ _NON_WORD = re.compile(r"[\W_]+")
 
 def fold(text: str) -> str:
     """Case, accents and punctuation do not matter to search: 'Détente' -> 'detente'."""
+    if text.isascii():  # nothing to decompose: 2-3x faster, and most text is ASCII
+        return " ".join(_NON_WORD.sub(" ", text.lower()).split())
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(_NON_WORD.sub(" ", stripped).split())

@@ -9,6 +9,9 @@ nodes, keeping every scalar as the text that was written, with its position.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from pakru.errors import DatasetError, Problem
 
 MAX_DEPTH = 32
@@ -54,14 +57,19 @@ def describe(node: Node) -> str:
     return _kind(node)
 
 
-def parse(text: str, filename: str) -> Node:
-    """Parse one YAML document into nodes, or raise DatasetError with every problem."""
+def parse(text: str, filename: str, on_item: Callable[[str, Node], None] | None = None) -> Node:
+    """Parse one YAML document into nodes, or raise DatasetError with every problem.
+
+    With ``on_item``, each item of a top-level section's list (``claims: [...]``) is
+    handed to ``on_item(section, node)`` as soon as it is complete, and not kept in
+    the tree: a large dataset never holds all its nodes at once.
+    """
     import yaml
 
-    loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     problems: list[Problem] = []
 
-    def problem(mark: object, message: str) -> None:
+    def problem(mark: Any, message: str) -> None:
         line = getattr(mark, "line", None)
         col = getattr(mark, "column", None)
         problems.append(
@@ -71,80 +79,108 @@ def parse(text: str, filename: str) -> Node:
             raise DatasetError(problems)
 
     stack: list[Seq | Map] = []
-    pending_key: list[Scalar | None] = []
+    keys: list[Scalar | None] = []  # per open mapping: the key waiting for its value
     root: Node | None = None
+    section = ""  # the top-level key whose value is being read
     documents = 0
+    scalar_event, seq_start, map_start = yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent
+    seq_end, map_end, alias_event = yaml.SequenceEndEvent, yaml.MappingEndEvent, yaml.AliasEvent
+    doc_start = yaml.DocumentStartEvent
 
-    def attach(node: Node, mark: object) -> None:
-        nonlocal root
+    def streaming(open_nodes: list[Seq | Map]) -> bool:
+        """The open nodes are a top-level mapping and one of its lists: items go to on_item."""
+        return isinstance(open_nodes[0], Map) and isinstance(open_nodes[1], Seq)
+
+    def attach(node: Node, mark: Any) -> bool:
+        """Put a node in its parent; False when it was streamed to on_item instead."""
+        nonlocal root, section
         if not stack:
             root = node
-            return
+            return True
         parent = stack[-1]
         if isinstance(parent, Seq):
+            if on_item is not None and len(stack) == 2 and streaming(stack):
+                return False
             parent.items.append(node)
-            return
-        key = pending_key[-1]
+            return True
+        key = keys[-1]
         if key is None:
-            if not isinstance(node, Scalar):
+            if type(node) is not Scalar:
                 problem(mark, "a mapping key must be plain text")
-                pending_key[-1] = Scalar("", node.line, node.column, False)
-                return
-            pending_key[-1] = node
-            return
-        pending_key[-1] = None
+                keys[-1] = Scalar("", node.line, node.column, False)
+            else:
+                keys[-1] = node
+            return True
+        keys[-1] = None
         if key.value in parent.items:
             first = parent.keys[key.value]
             problem(
                 _Mark(key.line, key.column),
                 f"duplicate key {key.value!r} (first at line {first.line}, again at line {key.line})",
             )
-            return
+            return True
         parent.items[key.value] = node
         parent.keys[key.value] = key
+        if len(stack) == 1:
+            section = key.value
+        return True
 
-    loader = loader_cls(text)
+    get_event = loader.get_event  # returns None after the last event
     try:
-        while loader.check_event():
-            event = loader.get_event()
-            mark = event.start_mark
-            line, col = mark.line + 1, mark.column + 1
-            if isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    problem(mark, "more than one YAML document ('---'); a dataset is one document")
-                    break
-                continue
-            if isinstance(event, yaml.AliasEvent):
-                problem(mark, f"YAML aliases (*{event.anchor}) are not allowed; write the value out")
-                attach(Scalar("", line, col, True), mark)
-                continue
-            anchor = getattr(event, "anchor", None)
-            if anchor is not None:
-                problem(mark, f"YAML anchors (&{anchor}) are not allowed; write the value out")
-            tag = getattr(event, "tag", None)
-            if isinstance(event, yaml.ScalarEvent):
+        while (event := get_event()) is not None:
+            kind = type(event)
+            if kind is scalar_event:
+                mark = event.start_mark
+                if event.anchor is not None:
+                    problem(mark, f"YAML anchors (&{event.anchor}) are not allowed; write the value out")
+                tag = event.tag
                 if tag is not None and tag != "!":
                     problem(mark, f"YAML tags ({tag}) are not allowed; every value is text")
-                attach(Scalar(event.value, line, col, not event.style), mark)
-            elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-                if tag is not None:
-                    problem(mark, f"YAML tags ({tag}) are not allowed")
+                node: Node = Scalar(event.value, mark.line + 1, mark.column + 1, not event.style)
+                if not attach(node, mark) and on_item is not None:
+                    on_item(section, node)
+            elif kind is map_start or kind is seq_start:
+                mark = event.start_mark
+                if event.anchor is not None:
+                    problem(mark, f"YAML anchors (&{event.anchor}) are not allowed; write the value out")
+                if event.tag is not None:
+                    problem(mark, f"YAML tags ({event.tag}) are not allowed")
                 if len(stack) >= MAX_DEPTH:
                     problem(mark, f"nested deeper than {MAX_DEPTH} levels")
                     raise DatasetError(problems)
-                node: Seq | Map = (
-                    Seq(line, col) if isinstance(event, yaml.SequenceStartEvent) else Map(line, col)
+                container: Seq | Map = (
+                    Map(mark.line + 1, mark.column + 1)
+                    if kind is map_start
+                    else Seq(mark.line + 1, mark.column + 1)
                 )
-                attach(node, mark)
-                stack.append(node)
-                pending_key.append(None)
-            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-                stack.pop()
-                pending_key.pop()
+                attach(container, mark)  # a streamed item is handed over when it ends
+                stack.append(container)
+                keys.append(None)
+            elif kind is map_end or kind is seq_end:
+                done = stack.pop()
+                keys.pop()
+                if (
+                    on_item is not None
+                    and len(stack) == 2
+                    and type(stack[1]) is Seq
+                    and type(stack[0]) is Map
+                ):
+                    on_item(section, done)
+            elif kind is alias_event:
+                problem(
+                    event.start_mark, f"YAML aliases (*{event.anchor}) are not allowed; write the value out"
+                )
+                alias = Scalar("", event.start_mark.line + 1, event.start_mark.column + 1, True)
+                attach(alias, event.start_mark)
+            elif kind is doc_start:
+                documents += 1
+                if documents > 1:
+                    problem(
+                        event.start_mark, "more than one YAML document ('---'); a dataset is one document"
+                    )
+                    break
     except yaml.MarkedYAMLError as exc:
-        where = exc.problem_mark or exc.context_mark
-        problem(where, _yaml_message(exc))
+        problem(exc.problem_mark or exc.context_mark, _yaml_message(exc))
     except (yaml.YAMLError, ValueError, RecursionError, MemoryError, OverflowError) as exc:
         problems.append(Problem(filename, None, None, f"cannot parse YAML: {exc}"))
     finally:
