@@ -165,14 +165,25 @@ def _mode(as_json: bool) -> str:
     return "plain"
 
 
-def _renderer(mode: str) -> Any:
-    if mode == "rich":
+def _emit(as_json: bool, view: str, *result: Any) -> None:
+    """Hand a command's result to the renderer of the output: JSON, a terminal, or a pipe.
+
+    Each renderer module has one function per view (render/plain.py: ``timeline``, ...);
+    render/jsonout.py has ``timeline_doc``, ... giving the documented JSON shapes.
+    """
+    mode = _mode(as_json)
+    if mode == "json":
+        from pakru.render import jsonout
+
+        jsonout.write(getattr(jsonout, f"{view}_doc")(*result))
+    elif mode == "rich":
         from pakru.render import rich_out
 
-        return rich_out
-    from pakru.render import plain
+        getattr(rich_out, view)(*result)
+    else:
+        from pakru.render import plain
 
-    return plain
+        getattr(plain, view)(*result)
 
 
 def _filters(
@@ -250,13 +261,7 @@ def search(
     f = _filters(loaded, topic, source, date_from, date_to, kind)
     allowed = set(q.select(loaded.dataset, f)) if f != q.Filters() else None
     results = run_search(loaded.dataset, loaded.search_index, query, allowed=allowed, limit=limit)
-    mode = _mode(as_json)
-    if mode == "json":
-        from pakru.render import jsonout
-
-        jsonout.write(jsonout.search_doc(loaded.dataset, results))
-    else:
-        _renderer(mode).search(loaded.dataset, results)
+    _emit(as_json, "search", loaded.dataset, results)
 
 
 @app.command()
@@ -295,13 +300,7 @@ def timeline(
         wanted, column = d.event_index[event], d.claims.event
         indices = [i for i in indices if column[i] == wanted]
     t = tl.build(d, indices, by=by, limit=limit)
-    mode = _mode(as_json)
-    if mode == "json":
-        from pakru.render import jsonout
-
-        jsonout.write(jsonout.timeline_doc(d, t))
-    else:
-        _renderer(mode).timeline(d, t)
+    _emit(as_json, "timeline", d, t)
 
 
 @app.command()
@@ -331,13 +330,7 @@ def compare(
     f = _filters(loaded, None, source, date_from, date_to, kind)
     sources = [d.source_by_id[s] for s in f.sources] if f.sources else None
     result = run_compare(d, chosen, q.select(d, f), sources)
-    mode = _mode(as_json)
-    if mode == "json":
-        from pakru.render import jsonout
-
-        jsonout.write(jsonout.compare_doc(d, result))
-    else:
-        _renderer(mode).compare(d, result)
+    _emit(as_json, "compare", d, result)
 
 
 @app.command()
@@ -359,13 +352,7 @@ def show(
     d = loaded.dataset
     claim = resolve_claim(d, claim_id)
     ctx = claim_context(d, claim)
-    mode = _mode(as_json)
-    if mode == "json":
-        from pakru.render import jsonout
-
-        jsonout.write(jsonout.show_doc(d, claim, ctx))
-    else:
-        _renderer(mode).show(d, claim, ctx)
+    _emit(as_json, "show", d, claim, ctx)
 
 
 @app.command()
@@ -376,13 +363,7 @@ def sources(as_json: bool = JsonOpt) -> None:
     Example: pakru sources
     """
     loaded = _load()
-    mode = _mode(as_json)
-    if mode == "json":
-        from pakru.render import jsonout
-
-        jsonout.write(jsonout.sources_doc(loaded.dataset))
-    else:
-        _renderer(mode).sources(loaded.dataset)
+    _emit(as_json, "sources", loaded.dataset)
 
 
 @app.command()
@@ -395,13 +376,7 @@ def topics(as_json: bool = JsonOpt) -> None:
     loaded = _load()
     d = loaded.dataset
     topic_list = sorted(d.topics, key=lambda t: t.label.casefold())
-    mode = _mode(as_json)
-    if mode == "json":
-        from pakru.render import jsonout
-
-        jsonout.write(jsonout.topics_doc(d, topic_list))
-    else:
-        _renderer(mode).topics(d, topic_list)
+    _emit(as_json, "topics", d, topic_list)
 
 
 @app.command()
