@@ -155,7 +155,11 @@ def search(
     if not terms:
         return Results(query, (), suggest(dataset, index, query))
     alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
-    pattern = re.compile(r"\b(?:" + alternatives + r")\b")
+    # No leading \b: it stops re from skipping ahead to the terms' first letters (50x slower
+    # on a 4 MB corpus). The folded corpus has only words, single spaces and SEPARATOR,
+    # so the left boundary is checked by hand below.
+    pattern = re.compile(r"(?:" + alternatives + r")\b")
+    corpus = index.corpus
     nfields = len(FIELDS)
     weights = [WEIGHTS[f] for f in FIELDS]
     # For each term, the query words it may stand for and how closely.
@@ -165,12 +169,14 @@ def search(
     starts = index.starts
     segment, seg_start, seg_end = -1, 0, -1  # matches come in order: most fall in the last segment
     row: list[tuple[float, int]] = []
-    for m in pattern.finditer(index.corpus):
+    for m in pattern.finditer(corpus):
         pos = m.start()
+        if pos and corpus[pos - 1] not in _BOUNDARY:
+            continue  # inside a longer word
         if not seg_start <= pos < seg_end:
             segment = bisect.bisect_right(starts, pos) - 1
             seg_start = starts[segment]
-            seg_end = starts[segment + 1] if segment + 1 < len(starts) else len(index.corpus) + 1
+            seg_end = starts[segment + 1] if segment + 1 < len(starts) else len(corpus) + 1
             ci, fi = divmod(segment, nfields)
             weight = weights[fi]
             got = best.get(ci)
@@ -217,6 +223,7 @@ def search(
 
 
 _LAST = 10**7
+_BOUNDARY = " " + SEPARATOR
 
 
 def suggest(dataset: Dataset, index: SearchIndex, query: str, limit: int = 5) -> tuple[str, ...]:

@@ -89,15 +89,18 @@ def build(
     """
     t = dataset.claims
     groups = order(dataset, range(len(t)) if indices is None else indices)
-    entries: list[Entry] = []
+    shown: list[list[int]] = []
     left = limit
     for group in groups:
-        shown = group
         if left is not None:
             if left <= 0:
                 break
-            shown = group[:left]
-            left -= len(shown)
-        claims = tuple(t.take(shown))
-        entries.append(Entry(claims, claims[0].event, heading(claims[0], by)))
+            group = group[:left]  # noqa: PLW2901
+            left -= len(group)
+        shown.append(group)
+    claims = iter(t.take([i for group in shown for i in group]))  # one batch: much faster from a cache
+    entries = []
+    for group in shown:
+        members = tuple(next(claims) for _ in group)
+        entries.append(Entry(members, members[0].event, heading(members[0], by)))
     return Timeline(tuple(entries))
