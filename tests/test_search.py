@@ -136,3 +136,20 @@ def test_select_agrees_with_apply(shipped_dataset) -> None:  # type: ignore[no-u
     ]
     for f in cases:
         assert [d.claims[i].id for i in query.select(d, f)] == [c.id for c in query.apply(d.claims, f)], f
+
+
+def test_fold_many_is_fold() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from pakru.textnorm import fold, fold_many
+
+    @settings(max_examples=300, deadline=None)
+    @given(
+        st.lists(st.text(alphabet=st.sampled_from(list(" \t\n_-.,'\"AbcZ09é\x1f")), max_size=12), max_size=6)
+    )
+    def same(texts: list[str]) -> None:
+        assert fold_many(texts) == [fold(t) for t in texts]
+
+    same()
+    assert fold_many(["  Gwadar Port!! ", "Mi-35M_x", ""]) == ["gwadar port", "mi 35m x", ""]

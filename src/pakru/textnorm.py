@@ -53,6 +53,9 @@ def first_mismatch(quote: str, text: str) -> str:
 
 
 _NON_WORD = re.compile(r"[\W_]+")
+_UNIT = "\x1f"  # joins texts folded together; fold() never produces it
+_NON_WORD_KEEP_UNIT = re.compile(r"(?:[^\w\x1f]|_)+")
+_SPACE_AT_UNIT = re.compile(r" ?\x1f ?")
 
 
 def fold(text: str) -> str:
@@ -62,3 +65,18 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(_NON_WORD.sub(" ", stripped).split())
+
+
+def fold_many(texts: list[str]) -> list[str]:
+    """fold() of each text, in a few passes over them all at once when they are ASCII.
+
+    The same result as [fold(t) for t in texts] (a test holds them together), several
+    times faster on the thousands of texts a cache is built from.
+    """
+    joined = _UNIT.join(texts)
+    if len(texts) < 2 or not joined.isascii() or joined.count(_UNIT) != len(texts) - 1:
+        return [fold(t) for t in texts]
+    folded = _SPACE_AT_UNIT.sub(_UNIT, _NON_WORD_KEEP_UNIT.sub(" ", joined.lower()))
+    parts = folded.split(_UNIT)
+    parts[0], parts[-1] = parts[0].lstrip(" "), parts[-1].rstrip(" ")
+    return parts
