@@ -1,9 +1,10 @@
 """The cache file: a validated dataset laid out so that a large one opens instantly.
 
 Layout: a magic line, the sections, then a JSON table of contents (version,
-key, the dataset's small parts, section offsets, a checksum) and its length in
-the last 8 bytes. The sections: native-endian ``array`` columns for filtering and sorting, one JSON
-row per claim with an offsets column, the claim ids, and the search index.
+key, the dataset's small parts, section offsets, a checksum of the sections),
+its own BLAKE2 digest, and its length in the last 8 bytes. The sections:
+native-endian ``array`` columns for filtering and sorting, one JSON row per
+claim with an offsets column, the claim ids, and the search index.
 
 Nothing in it can run code: arrays are numbers and everything else is JSON or
 text. Opening checks the magic, version, byte order, every section's bounds and
@@ -37,6 +38,9 @@ MAGIC = b"PAKRU-CACHE\n"
 FORMAT = 2
 CHECKSUM_LIMIT = 8 * 1024 * 1024
 _LENGTH = 8  # bytes of the table of contents' length
+_DIGEST = 16  # bytes of the table of contents' own checksum, always verified
+# Anything that reading untrusted JSON and numbers can raise; all of it means "damaged".
+_DAMAGE = (ValueError, KeyError, TypeError, IndexError, AttributeError, OverflowError, RecursionError)
 
 
 class CacheError(Exception):
@@ -128,7 +132,15 @@ def write(out: IO[bytes], d: Dataset, key: str, stat: list[Any] | None) -> None:
         "checksum": checksum.hexdigest(),
     }
     trailer = json.dumps(toc, ensure_ascii=False, separators=(",", ":")).encode()
-    out.write(trailer + len(trailer).to_bytes(_LENGTH, "little"))
+    out.write(
+        trailer + blake2b(trailer, digest_size=_DIGEST).digest() + len(trailer).to_bytes(_LENGTH, "little")
+    )
+
+
+def _text(x: Any) -> str:
+    if type(x) is not str:
+        raise TypeError("expected text")
+    return x
 
 
 def _version() -> str:
@@ -147,29 +159,35 @@ class Opened:
             except ValueError:  # an empty file cannot be mapped
                 raise CacheError("the file is empty") from None
         m = self._map
-        if m[: len(MAGIC)] != MAGIC or len(m) < len(MAGIC) + _LENGTH:
+        if m[: len(MAGIC)] != MAGIC or len(m) < len(MAGIC) + _DIGEST + _LENGTH:
             raise CacheError("not a pakru cache file")
         size = int.from_bytes(m[len(m) - _LENGTH :], "little")
-        end = len(m) - _LENGTH - size  # where the table of contents begins
+        toc_end = len(m) - _LENGTH - _DIGEST
+        end = toc_end - size  # where the table of contents begins
         if not len(MAGIC) <= end:
             raise CacheError("truncated")
+        trailer = m[end:toc_end]
+        if blake2b(trailer, digest_size=_DIGEST).digest() != m[toc_end : toc_end + _DIGEST]:
+            raise CacheError("the table of contents fails its checksum")
         try:
-            toc = json.loads(m[end : len(m) - _LENGTH])
-        except ValueError as exc:
+            toc = json.loads(trailer)
+        except _DAMAGE as exc:
             raise CacheError(f"unreadable table of contents ({exc})") from None
         if not isinstance(toc, dict) or toc.get("format") != FORMAT or toc.get("pakru") != _version():
             raise CacheError("written by another version of pakru")
         if toc.get("byteorder") != sys.byteorder:
             raise CacheError("written on a machine of another byte order")
         self.toc = toc
-        self.key: str = toc.get("key", "")
-        self.stat: list[Any] | None = toc.get("stat")
         self._base = len(MAGIC)
         self._sections: dict[str, tuple[int, int]] = {}
         try:
-            n = int(toc["claims"])
+            self.key: str = _text(toc["key"])
+            self.stat: list[Any] | None = toc.get("stat")
+            n = toc["claims"]
+            if type(n) is not int or n < 0:
+                raise CacheError("bad claim count")
             for name, (offset, length) in toc["sections"].items():
-                if not (isinstance(offset, int) and isinstance(length, int) and offset >= 0 and length >= 0):
+                if not (type(offset) is int and type(length) is int and offset >= 0 and length >= 0):
                     raise CacheError(f"bad section {name}")
                 if self._base + offset + length > end:
                     raise CacheError("truncated")
@@ -178,8 +196,8 @@ class Opened:
                 expected = {"topic_off": n + 1, "row_off": n + 1, "starts": 6 * n}.get(name, n)
                 if self._sections[name][1] != 8 * expected:
                     raise CacheError(f"section {name} does not match {n} claims")
-        except (KeyError, TypeError, ValueError) as exc:
-            raise CacheError(f"bad table of contents ({exc})") from None
+        except _DAMAGE as exc:
+            raise CacheError(f"bad table of contents ({type(exc).__name__}: {exc})") from None
         checksum = toc.get("checksum")
         if (
             end - self._base <= CHECKSUM_LIMIT
@@ -201,9 +219,9 @@ class Opened:
     def dataset(self, events_path: str) -> Dataset:
         try:
             header = codec.decode_header(self.toc["header"])
-        except (KeyError, TypeError, ValueError, IndexError) as exc:
-            raise CacheError(f"bad header ({exc})") from None
-        table = CachedTable(self, len(header.sources), len(header.topics), len(header.events))
+        except _DAMAGE as exc:
+            raise CacheError(f"bad header ({type(exc).__name__}: {exc})") from None
+        table = CachedTable(self, header)
         return Dataset.of(
             header.sources,
             header.topics,
@@ -226,7 +244,12 @@ class Opened:
 class CachedTable(ClaimTable):
     """Claims read from a cache file: columns at once, rows when asked for."""
 
-    def __init__(self, opened: Opened, n_sources: int, n_topics: int, n_events: int) -> None:
+    def __init__(self, opened: Opened, header: codec.Header) -> None:
+        n_sources, n_topics, n_events = len(header.sources), len(header.topics), len(header.events)
+        # What a row may name: a row that names anything else is damage, not data.
+        self._source_ids = [s.id for s in header.sources]
+        self._topic_ids_known = {t.id for t in header.topics}
+        self._event_ids = {e.id for e in header.events}
         self._file = opened
         self.start = opened.ints("start")
         self.end = opened.ints("end")
@@ -261,8 +284,8 @@ class CachedTable(ClaimTable):
         if claim is None:
             a, b = self._rows + self._row_off[i], self._rows + self._row_off[i + 1]
             try:
-                claim = codec.decode_claim(json.loads(self._file._map[a:b]), self._dates)
-            except (ValueError, TypeError, KeyError, IndexError) as exc:
+                claim = self._checked(i, codec.decode_claim(json.loads(self._file._map[a:b]), self._dates))
+            except _DAMAGE as exc:
                 raise DamagedCache(self._file.path, f"claim {i}: {exc}") from None
             self._cache[i] = claim
         return claim
@@ -278,10 +301,19 @@ class CachedTable(ClaimTable):
                 if type(rows) is not list or len(rows) != len(missing):
                     raise ValueError("rows do not match their offsets")
                 for i, row in zip(missing, rows, strict=True):
-                    self._cache[i] = codec.decode_claim(row, self._dates)
-            except (ValueError, TypeError, KeyError, IndexError) as exc:
+                    self._cache[i] = self._checked(i, codec.decode_claim(row, self._dates))
+            except _DAMAGE as exc:
                 raise DamagedCache(self._file.path, str(exc)) from None
         return [self._row(i) for i in indices]
+
+    def _checked(self, i: int, claim: Claim) -> Claim:
+        if (
+            claim.source != self._source_ids[self.source[i]]
+            or (claim.event is not None and claim.event not in self._event_ids)
+            or not self._topic_ids_known.issuperset(claim.topics)
+        ):
+            raise ValueError(f"claim {i} names a source, event or topic the cache does not hold")
+        return claim
 
     def with_topics(self, topics: set[int]) -> set[int]:
         from bisect import bisect_right

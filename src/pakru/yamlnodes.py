@@ -9,6 +9,8 @@ nodes, keeping every scalar as the text that was written, with its position.
 
 from __future__ import annotations
 
+import bisect
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -70,13 +72,31 @@ def parse(text: str, filename: str, on_item: Callable[[str, Node], None] | None 
     problems: list[Problem] = []
 
     def problem(mark: Any, message: str) -> None:
-        line = getattr(mark, "line", None)
-        col = getattr(mark, "column", None)
-        problems.append(
-            Problem(filename, None if line is None else line + 1, None if col is None else col + 1, message)
-        )
+        line: int | None
+        col: int | None
+        if isinstance(mark, _Mark):
+            line, col = mark.line + 1, mark.column + 1
+        elif mark is None or getattr(mark, "index", None) is None:
+            line = col = None
+        else:
+            line, col = where(mark)
+        problems.append(Problem(filename, line, col, message))
         if len(problems) >= MAX_PROBLEMS:
             raise DatasetError(problems)
+
+    # libyaml also counts CR, NEL, U+2028 and U+2029 as line breaks; editors and grep -n
+    # count only LF. Where the text holds any of them, positions come from the marks'
+    # character offsets instead (rare, so the common case keeps libyaml's numbers).
+    newlines: list[int] | None = None
+    if any(c in text for c in ("\x85", "\u2028", "\u2029")) or text.count("\r") != text.count("\r\n"):
+        newlines = [m.start() for m in re.finditer("\n", text)]
+
+    def where(mark: Any) -> tuple[int, int]:
+        if newlines is None:
+            return mark.line + 1, mark.column + 1
+        index = mark.index
+        line = bisect.bisect_left(newlines, index)
+        return line + 1, index - (newlines[line - 1] + 1 if line else 0) + 1
 
     stack: list[Seq | Map] = []
     keys: list[Scalar | None] = []  # per open mapping: the key waiting for its value
@@ -136,7 +156,10 @@ def parse(text: str, filename: str, on_item: Callable[[str, Node], None] | None 
                 tag = event.tag
                 if tag is not None and tag != "!":
                     problem(mark, f"YAML tags ({tag}) are not allowed; every value is text")
-                node: Node = Scalar(event.value, mark.line + 1, mark.column + 1, not event.style)
+                if newlines is None:
+                    node: Node = Scalar(event.value, mark.line + 1, mark.column + 1, not event.style)
+                else:
+                    node = Scalar(event.value, *where(mark), not event.style)
                 if not attach(node, mark) and on_item is not None:
                     on_item(section, node)
             elif kind is map_start or kind is seq_start:
