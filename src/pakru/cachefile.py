@@ -98,6 +98,15 @@ def write(out: IO[bytes], d: Dataset, key: str, stat: list[Any] | None) -> None:
         topic_off.append(len(topic_ids))
     section("topic_off", topic_off.tobytes())
     section("topic_ids", topic_ids.tobytes())
+    postings: list[array[int]] = [array("q") for _ in d.topics]  # per topic, its claims in order
+    for i in range(len(t)):
+        for topic in t.topics_of(i):
+            postings[topic].append(i)
+    posting_off = array("q", [0])
+    for p in postings:
+        posting_off.append(posting_off[-1] + len(p))
+    section("posting_off", posting_off.tobytes())
+    section("postings", b"".join(p.tobytes() for p in postings))
     encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     row_off, begin = array("q", [0]), position
     for claim in t:
@@ -251,6 +260,9 @@ class CachedTable(ClaimTable):
         self._topic_ids_known = {t.id for t in header.topics}
         self._event_ids = {e.id for e in header.events}
         self._file = opened
+        self._n_topics = n_topics
+        self._posting_off: array[int] | None = None
+        self._postings = array("q")
         self.start = opened.ints("start")
         self.end = opened.ints("end")
         self.source = opened.ints("source")
@@ -316,10 +328,19 @@ class CachedTable(ClaimTable):
         return claim
 
     def with_topics(self, topics: set[int]) -> set[int]:
-        from bisect import bisect_right
-
-        off, ids = self._topic_off, self._topic_ids
-        return {bisect_right(off, j) - 1 for j, t in enumerate(ids) if t in topics}
+        """From the topics' posting lists: as many steps as matches, not as claims."""
+        if self._posting_off is None:
+            self._posting_off = self._file.ints("posting_off")
+            self._postings = self._file.ints("postings")
+            off = self._posting_off
+            if len(off) != self._n_topics + 1 or off[0] != 0 or off[-1] != len(self._postings):
+                raise DamagedCache(self._file.path, "topic postings do not match the topics")
+            if len(self._postings) and not 0 <= min(self._postings) <= max(self._postings) < len(self):
+                raise DamagedCache(self._file.path, "topic postings out of range")
+        out: set[int] = set()
+        for t in topics:
+            out.update(self._postings[self._posting_off[t] : self._posting_off[t + 1]])
+        return out
 
     def ids(self) -> Sequence[str]:
         return self._file.raw("ids").decode().split("\n") if len(self) else []

@@ -6,7 +6,9 @@ re-reading every byte on every run, it also records each file's size and
 modification time: when all still match, the key is taken as current; when
 any differs, the files are hashed again and compared with the key. A file
 changed within two seconds of the cache being written is never trusted on
-its timestamp (the "racy" case git also guards against).
+its timestamp (the "racy" case git also guards against); when a later run
+finds such files unchanged, it records their times in a sidecar file so that
+the runs after it need not hash them again.
 
 The cache is written to a temporary file and moved into place, so a reader
 sees the old file or the new one, never half of one. Anything wrong with it is
@@ -167,9 +169,16 @@ def _read_cache(file: Path, events_path: Path, warn: Notify) -> Loaded | None:
     except OSError as exc:
         warn(f"pakru: warning: cannot read the cache {file}: {exc.strerror or exc}; rebuilding it")
         return None
-    current = opened.stat is not None and opened.stat == signature(events_path)
-    if not current and opened.key != fingerprint(events_path):
-        return None  # the dataset changed: an ordinary miss
+    now = signature(events_path)
+    trusted = (opened.stat is not None and opened.stat == now) or _sidecar_says(file, opened.key, now)
+    if not trusted:
+        if opened.key != fingerprint(events_path):
+            return None  # the dataset changed: an ordinary miss
+        # Unchanged after all: remember the files' times, once they are old enough to
+        # trust, so that the next run need not hash them again.
+        settled = signature(events_path, racy_before=time.time_ns() - RACY_NS)
+        if settled is not None:
+            _write_sidecar(file, opened.key, settled)
     try:
         dataset = opened.dataset(str(events_path))
     except cachefile.CacheError as exc:
@@ -182,6 +191,34 @@ def _read_cache(file: Path, events_path: Path, warn: Notify) -> Loaded | None:
         return SearchIndex(*opened.index_parts())
 
     return Loaded(dataset, index, True)
+
+
+def _sidecar(file: Path) -> Path:
+    return file.parent / f".{file.stem}.stat"
+
+
+def _sidecar_says(file: Path, key: str, now: list[Any] | None) -> bool:
+    """A later run found the files unchanged and recorded their times beside the cache."""
+    import json
+
+    try:
+        doc = json.loads(_sidecar(file).read_bytes())
+    except (OSError, ValueError):
+        return False
+    return isinstance(doc, dict) and doc.get("key") == key and doc.get("stat") == now
+
+
+def _write_sidecar(file: Path, key: str, stat: list[Any]) -> None:
+    import json
+    import tempfile
+
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".stat", dir=file.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump({"key": key, "stat": stat}, fh)
+        os.replace(tmp, _sidecar(file))
+    except OSError:
+        pass  # only an optimisation
 
 
 def _build(events_path: Path, file: Path, warn: Notify, progress: Notify) -> Loaded:
@@ -202,10 +239,17 @@ def _build(events_path: Path, file: Path, warn: Notify, progress: Notify) -> Loa
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        key = fingerprint(events_path)
+        # Hashing reads every file again; BLAKE2 and file reads release the GIL, so the
+        # key is computed on the other core while this one parses.
+        keys: list[str] = []
+        hasher = threading.Thread(target=lambda: keys.append(fingerprint(events_path)), daemon=True)
+        hasher.start()
         stat = signature(events_path, racy_before=racy_before)
-        dataset = load(events_path)
-        written = _write_cache(file, dataset, key, stat, warn)
+        try:
+            dataset = load(events_path)
+        finally:
+            hasher.join()
+        written = bool(keys) and _write_cache(file, dataset, keys[0], stat, warn)
     finally:
         timer.cancel()
         if gc_was_enabled:

@@ -34,6 +34,8 @@ _TYPOGRAPHIC = str.maketrans(
 
 
 def for_quotes(text: str) -> str:
+    if text.isascii():  # no Unicode form or typographic characters to normalise
+        return " ".join(text.split())
     return " ".join(unicodedata.normalize("NFC", text).translate(_TYPOGRAPHIC).split())
 
 
