@@ -146,7 +146,13 @@ def test_fold_many_is_fold() -> None:
 
     @settings(max_examples=300, deadline=None)
     @given(
-        st.lists(st.text(alphabet=st.sampled_from(list(" \t\n_-.,'\"AbcZ09é\x1f")), max_size=12), max_size=6)
+        st.lists(
+            st.text(
+                alphabet=st.sampled_from(list(" \t\n_-.,'\"AbcZ09é\x1f’ßİǅ\u0301ﬁ½Д\U0001d400\ua66e")),
+                max_size=12,
+            ),
+            max_size=6,
+        )
     )
     def same(texts: list[str]) -> None:
         assert fold_many(texts) == [fold(t) for t in texts]

@@ -239,17 +239,10 @@ def _build(events_path: Path, file: Path, warn: Notify, progress: Notify) -> Loa
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        # Hashing reads every file again; BLAKE2 and file reads release the GIL, so the
-        # key is computed on the other core while this one parses.
-        keys: list[str] = []
-        hasher = threading.Thread(target=lambda: keys.append(fingerprint(events_path)), daemon=True)
-        hasher.start()
+        key = fingerprint(events_path)
         stat = signature(events_path, racy_before=racy_before)
-        try:
-            dataset = load(events_path)
-        finally:
-            hasher.join()
-        written = bool(keys) and _write_cache(file, dataset, keys[0], stat, warn)
+        dataset = load(events_path)
+        written = _write_cache(file, dataset, key, stat, warn)
     finally:
         timer.cancel()
         if gc_was_enabled:
