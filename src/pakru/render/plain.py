@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from pakru.cite import Context, citation, published_phrase
-from pakru.compare import Comparison
+from pakru.cite import citation, published_phrase
 from pakru.model import Claim, Dataset, Topic
 from pakru.render.common import by_publication, date_text, disagreement, source_line, stance_text, who
 from pakru.render.safe import clean
-from pakru.search import Results
-from pakru.timeline import UNDATED, Timeline
+
+if TYPE_CHECKING:  # only the command that shows one imports its module
+    from pakru.cite import Context
+    from pakru.compare import Comparison
+    from pakru.search import Results
+    from pakru.timeline import Timeline
 
 
 class Writer:
@@ -57,6 +60,8 @@ def search(d: Dataset, r: Results, out: TextIO | None = None) -> None:
 
 
 def timeline(d: Dataset, t: Timeline, out: TextIO | None = None) -> None:
+    from pakru.timeline import UNDATED
+
     w = Writer(out)
     current = None
     for e in t.entries:

@@ -6,6 +6,7 @@ import os
 import re
 import sys
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Console, Group
@@ -15,8 +16,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from pakru.cite import Context, citation, published_phrase
-from pakru.compare import Comparison
+from pakru.cite import citation, published_phrase
 from pakru.model import Claim, Dataset, Topic
 from pakru.render.common import (
     by_publication,
@@ -28,9 +28,13 @@ from pakru.render.common import (
     who,
 )
 from pakru.render.safe import clean
-from pakru.search import Results
 from pakru.textnorm import fold
-from pakru.timeline import UNDATED, Timeline
+
+if TYPE_CHECKING:  # only the command that shows one imports its module
+    from pakru.cite import Context
+    from pakru.compare import Comparison
+    from pakru.search import Results
+    from pakru.timeline import Timeline
 
 _WORD = re.compile(r"\w+")
 
@@ -94,6 +98,8 @@ def search(d: Dataset, r: Results) -> None:
 
 
 def timeline(d: Dataset, t: Timeline) -> None:
+    from pakru.timeline import UNDATED
+
     con = console()
     if not t.entries:
         con.print(T("No claims match these filters."))
