@@ -40,6 +40,9 @@ with atheris.instrument_imports(include=["pakru"]):  # pakru imports most of its
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "data"
+sys.path.insert(0, str(ROOT / "tests"))
+from conftest import yaml_quoted  # noqa: E402  (the test suite's one copy)
+
 TEXT = (FIXTURE / "events.yaml").read_text(encoding="utf-8")
 BETA = (FIXTURE / "sources" / "beta.txt").read_text(encoding="utf-8")
 WORK = Path(tempfile.mkdtemp(prefix="pakru-atheris-", dir="/dev/shm" if Path("/dev/shm").is_dir() else None))
@@ -54,20 +57,6 @@ FIELDS = {
     "summary": '"The helicopters arrived in Pakistan in 2018."',
     "quote": '"The helicopters reached Pakistan in 2018."',
 }
-
-
-def yaml_quoted(text: str) -> str:
-    out = []
-    for ch in text:
-        code = ord(ch)
-        printable = code == 9 or 0x20 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif (printable or code >= 0x10000) and code not in (0x2028, 0x2029, 0xFEFF):
-            out.append(ch)
-        else:
-            out.append(f"\\u{code:04x}")
-    return '"' + "".join(out) + '"'
 
 
 def run(*args: str, rich: bool = False) -> str:

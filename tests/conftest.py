@@ -67,3 +67,19 @@ def run_pakru(
         input=input,
         timeout=timeout,
     )
+
+
+def yaml_quoted(text: str) -> str:
+    """A YAML double-quoted scalar holding exactly ``text``: printable characters as they are,
+    the rest escaped (YAML also reads raw U+2028/U+2029 as line breaks and drops a BOM)."""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        printable = code == 9 or 0x20 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif (printable or code >= 0x10000) and code not in (0x2028, 0x2029, 0xFEFF):
+            out.append(ch)
+        else:
+            out.append(f"\\u{code:04x}")
+    return '"' + "".join(out) + '"'

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from conftest import yaml_quoted
 from pakru.cli import app
 from pakru.render.safe import clean
 
@@ -35,29 +36,6 @@ RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069
 
 
 PRISTINE = (Path(__file__).parent / "data" / "events.yaml").read_text(encoding="utf-8")
-
-
-def yaml_quoted(text: str) -> str:
-    """A YAML double-quoted scalar: printable characters as they are, the rest escaped.
-
-    YAML reads a raw NEL, U+2028 or U+2029 as a line break, so those are escaped too.
-    """
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif (
-            code == 0x09
-            or 0x20 <= code <= 0x7E
-            or (0xA0 <= code <= 0xD7FF and code not in (0x2028, 0x2029))
-            or 0xE000 <= code <= 0xFFFD
-            or code >= 0x10000
-        ):
-            out.append(ch)
-        else:
-            out.append(f"\\u{code:04x}")
-    return '"' + "".join(out) + '"'
 
 
 def with_summary(dataset_copy: Path, summary: str) -> Path:

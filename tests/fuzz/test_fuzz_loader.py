@@ -19,7 +19,7 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from conftest import FIXTURE
+from conftest import FIXTURE, yaml_quoted
 from pakru.errors import DatasetError
 from pakru.load import load
 
@@ -123,21 +123,6 @@ def test_mutated_fixture_pure_python_yaml(folder: Path, text: str) -> None:
     finally:
         if saved is not None:
             yaml.CSafeLoader = saved  # type: ignore[attr-defined]
-
-
-def yaml_quoted(text: str) -> str:
-    """A YAML double-quoted scalar: printable characters as they are, the rest escaped."""
-    out = []
-    for ch in text:
-        code = ord(ch)
-        printable = code == 9 or 0x20 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif (printable or code >= 0x10000) and code not in (0x2028, 0x2029, 0xFEFF):
-            out.append(ch)
-        else:
-            out.append(f"\\u{code:04x}")
-    return '"' + "".join(out) + '"'
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from conftest import FIXTURE
+from conftest import FIXTURE, yaml_quoted
 from pakru.cli import app
 from pakru.render.safe import clean
 
@@ -42,20 +42,6 @@ FIELDS = {  # field: the fixture's text it replaces, everywhere
     "quote": '"The helicopters reached Pakistan in 2018."',
 }
 runner = CliRunner()
-
-
-def yaml_quoted(text: str) -> str:
-    out = []
-    for ch in text:
-        code = ord(ch)
-        printable = code == 9 or 0x20 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif (printable or code >= 0x10000) and code not in (0x2028, 0x2029, 0xFEFF):
-            out.append(ch)
-        else:
-            out.append(f"\\u{code:04x}")
-    return '"' + "".join(out) + '"'
 
 
 @pytest.fixture(scope="module")
