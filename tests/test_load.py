@@ -124,6 +124,11 @@ def test_all_problems_at_once(dataset_copy: Path) -> None:
             "field outlook.quote: quote not found",
         ),
         ("author: null", "author: null\n    author_note: null", "duplicate key"),
+        (
+            'summary: "Some say Russia ended the embargo in 2013."',
+            'summary: "Russia ended its embargo in 2013 -- some say!"',
+            "field summary: repeats the quote; say it in your own words",
+        ),
     ],
 )
 def test_schema_errors(dataset_copy: Path, old: str, new: str, fragment: str) -> None:

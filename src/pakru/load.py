@@ -522,6 +522,13 @@ def _claim(r: _Reader, node: Node) -> tuple[Claim, Map] | None:
     topics = r.text_list(m, "topics", ctx)
     actors = r.text_list(m, "actors", ctx, required=False)
     stance = r.score(m, "stance", ctx, required=False)
+    if (
+        summary is not None
+        and quote is not None
+        and abs(len(summary) - len(quote)) <= 3  # only then can they fold to the same text
+        and textnorm.fold(summary) == textnorm.fold(quote)
+    ):
+        r.add(m.items["summary"], ctx, "summary", "repeats the quote; say it in your own words")
     if len(r.problems) > before or cid is None:
         return None
     assert source and basis and kind and summary and quote
