@@ -66,3 +66,17 @@ def test_no_cache_reads_the_yaml(dataset_copy: Path) -> None:
     loaded = store.open_dataset(dataset_copy, use_cache=False)
     assert loaded.from_cache is False and not any(Path(os.environ["PAKRU_CACHE_DIR"]).iterdir())
     assert loaded.search_index.vocabulary
+
+
+def test_cached_index_is_the_built_index(dataset_copy: Path) -> None:
+    from pakru.search import SearchIndex
+
+    store.open_dataset(dataset_copy)
+    loaded = store.open_dataset(dataset_copy)
+    assert loaded.from_cache
+    cached, built = loaded.search_index, SearchIndex.build(loaded.dataset)
+    assert (cached.corpus, list(cached.starts), cached.vocabulary) == (
+        built.corpus,
+        list(built.starts),
+        built.vocabulary,
+    )

@@ -66,7 +66,7 @@ def write(out: IO[bytes], d: Dataset, key: str, stat: list[Any] | None) -> None:
     Each section goes to the file as soon as it is made, and the table of contents
     comes last, so that writing a large dataset never holds a second copy of it.
     """
-    from pakru.search import SEPARATOR, folded_fields
+    from pakru.search import IndexBuilder
 
     t = d.claims
     checksum = blake2b(digest_size=16)
@@ -115,20 +115,12 @@ def write(out: IO[bytes], d: Dataset, key: str, stat: list[Any] | None) -> None:
     sections["rows"] = [begin, position - begin]
     section("row_off", row_off.tobytes())
     section("ids", "\n".join(t.ids()).encode())
-    starts, vocabulary, chars, begin = array("q"), set(), 0, position
-    seen: set[str] = set()
-    for parts in folded_fields(d):
-        for part in parts:
-            starts.append(chars)
-            chars += len(part) + 1
-            if part not in seen:
-                if len(seen) < 1_000_000:  # shared parts are few; claim texts are not worth remembering
-                    seen.add(part)
-                vocabulary.update(part.split())
-        emit((SEPARATOR.join(parts) + SEPARATOR).encode())
+    index, begin = IndexBuilder(), position
+    for chunk in index.chunks(d):
+        emit(chunk.encode())
     sections["corpus"] = [begin, position - begin]
-    section("starts", starts.tobytes())
-    section("vocabulary", "\n".join(sorted(vocabulary)).encode())
+    section("starts", index.starts.tobytes())
+    section("vocabulary", "\n".join(sorted(index.vocabulary)).encode())
     toc = {
         "format": FORMAT,
         "pakru": _version(),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from array import array
 from collections.abc import Collection, Iterator, Sequence
 from typing import NamedTuple
 
@@ -32,22 +33,40 @@ STOPWORDS = frozenset(
 class SearchIndex(NamedTuple):
     """The searchable text of every claim, folded once (and cached with the dataset)."""
 
-    corpus: str  # fields joined by SEPARATOR, claim after claim
+    corpus: str  # every field followed by SEPARATOR, claim after claim
     starts: Sequence[int]  # offset of each field segment in corpus
     vocabulary: tuple[str, ...]  # every distinct word, sorted
 
     @classmethod
     def build(cls, dataset: Dataset) -> SearchIndex:
-        parts = [part for claim_parts in folded_fields(dataset) for part in claim_parts]
-        corpus = SEPARATOR.join(parts)
-        starts, pos = [], 0
-        for p in parts:
-            starts.append(pos)
-            pos += len(p) + 1
-        vocabulary: set[str] = set()
-        for p in set(parts):
-            vocabulary.update(p.split())
-        return cls(corpus, tuple(starts), tuple(sorted(vocabulary)))
+        builder = IndexBuilder()
+        corpus = "".join(builder.chunks(dataset))
+        return cls(corpus, tuple(builder.starts), tuple(sorted(builder.vocabulary)))
+
+
+class IndexBuilder:
+    """Makes the search index claim by claim: the corpus text, field offsets and vocabulary.
+
+    SearchIndex.build joins the chunks in memory; the cache writer streams them to disk.
+    """
+
+    def __init__(self) -> None:
+        self.starts = array("q")  # offset of each field segment in the corpus
+        self.vocabulary: set[str] = set()
+        self._chars = 0
+        self._seen: set[str] = set()  # fields already split into words
+
+    def chunks(self, dataset: Dataset) -> Iterator[str]:
+        """Each claim's folded fields, each followed by SEPARATOR."""
+        for parts in folded_fields(dataset):
+            for part in parts:
+                self.starts.append(self._chars)
+                self._chars += len(part) + 1
+                if part not in self._seen:
+                    if len(self._seen) < 1_000_000:  # shared fields are few; claim texts need no memory
+                        self._seen.add(part)
+                    self.vocabulary.update(part.split())
+            yield SEPARATOR.join(parts) + SEPARATOR
 
 
 def folded_fields(dataset: Dataset, batch: int = 1000) -> Iterator[list[str]]:
@@ -199,7 +218,7 @@ def search(
             continue
         score = sum(s for s, _ in row) / len(words)
         if len(words) > 1:
-            seg = index.corpus[starts[ci * nfields] : starts[ci * nfields + 2]]
+            seg = corpus[starts[ci * nfields] : starts[ci * nfields + 2]]
             if whole in seg:  # the words together, as a phrase, in the summary or quote
                 score = min(100.0, score + 5.0)
         score = round(score, 1)
