@@ -80,3 +80,11 @@ def test_cached_index_is_the_built_index(dataset_copy: Path) -> None:
         list(built.starts),
         built.vocabulary,
     )
+
+
+def test_a_first_run_hashes_once(dataset_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    age(dataset_copy.parent, 0)  # written just now: too recent for their times to be trusted
+    calls = count_hashing(monkeypatch)
+    loaded = store.open_dataset(dataset_copy)
+    assert loaded.from_cache is False and calls == [1]
+    assert len(loaded.dataset.claims) == 9 and loaded.search_index.vocabulary

@@ -21,7 +21,7 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from pakru import __version__
 from pakru.errors import DatasetError, Problem
@@ -179,10 +179,17 @@ def _read_cache(file: Path, events_path: Path, warn: Notify) -> Loaded | None:
         settled = signature(events_path, racy_before=time.time_ns() - RACY_NS)
         if settled is not None:
             _write_sidecar(file, opened.key, settled)
+    return _loaded_from(opened, events_path, warn)
+
+
+def _loaded_from(opened: Any, events_path: Path, warn: Notify) -> Loaded | None:
+    """The dataset of an opened cache file, its search index read only when asked for."""
+    from pakru import cachefile
+
     try:
         dataset = opened.dataset(str(events_path))
     except cachefile.CacheError as exc:
-        warn(f"pakru: warning: ignoring the cache {file} ({exc}); rebuilding it")
+        warn(f"pakru: warning: ignoring the cache {opened.path} ({exc}); rebuilding it")
         return None
 
     def index() -> SearchIndex:
@@ -210,15 +217,31 @@ def _sidecar_says(file: Path, key: str, now: list[Any] | None) -> bool:
 
 def _write_sidecar(file: Path, key: str, stat: list[Any]) -> None:
     import json
-    import tempfile
 
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".stat", dir=file.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump({"key": key, "stat": stat}, fh)
-        os.replace(tmp, _sidecar(file))
+        _atomic_write(_sidecar(file), lambda fh: fh.write(json.dumps({"key": key, "stat": stat}).encode()))
     except OSError:
         pass  # only an optimisation
+
+
+def _atomic_write(target: Path, write: Callable[[IO[bytes]], object]) -> None:
+    """Write a file beside ``target`` and move it into place: readers see old or new, never half."""
+    import tempfile
+
+    tmp: str | None = None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=target.suffix, dir=target.parent)
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
+        os.replace(tmp, target)
+        tmp = None
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
 
 
 def _build(events_path: Path, file: Path, warn: Notify, progress: Notify) -> Loaded:
@@ -250,37 +273,26 @@ def _build(events_path: Path, file: Path, warn: Notify, progress: Notify) -> Loa
     if time.monotonic() - started > PROGRESS_AFTER:
         progress(f"pakru: cache built in {time.monotonic() - started:.1f} s")
     if written:
-        del dataset  # the cache holds it now, in far less memory
-        loaded = _read_cache(file, events_path, warn)
+        # Answer from the file just written (its key was computed above: nothing to hash
+        # again); it holds the dataset in far less memory than the objects built here.
+        from pakru import cachefile
+
+        try:
+            loaded = _loaded_from(cachefile.Opened(file), events_path, warn)
+        except (OSError, cachefile.CacheError):
+            loaded = None
         if loaded is not None:
             return loaded._replace(from_cache=False)
-        from pakru.load import load as reload
-
-        dataset = reload(events_path)
     return Loaded(dataset, None, False)
 
 
 def _write_cache(file: Path, dataset: Dataset, key: str, stat: list[Any] | None, warn: Notify) -> bool:
-    import tempfile
-
     from pakru import cachefile
 
-    tmp = None
     try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".pakru-cache", dir=file.parent)
-        with os.fdopen(fd, "wb") as fh:
-            cachefile.write(fh, dataset, key, stat)
-        os.replace(tmp, file)
-        tmp = None
+        _atomic_write(file, lambda fh: cachefile.write(fh, dataset, key, stat))
         return True
     except OSError as exc:
         reason = exc.strerror or exc
         warn(f"pakru: warning: cannot write the cache in {file.parent}: {reason}; carrying on without it")
         return False
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
