@@ -92,16 +92,16 @@ def write(out: IO[bytes], d: Dataset, key: str, stat: list[Any] | None) -> None:
         ("event", t.event),
     ):
         section(name, array("q", column).tobytes())
-    topic_off, topic_ids = array("q", [0]), array("q")
-    for i in range(len(t)):
-        topic_ids.extend(t.topics_of(i))
-        topic_off.append(len(topic_ids))
-    section("topic_off", topic_off.tobytes())
-    section("topic_ids", topic_ids.tobytes())
+    topic_off, topic_ids = array("q", [0]), array("q")  # per claim, its topics
     postings: list[array[int]] = [array("q") for _ in d.topics]  # per topic, its claims in order
     for i in range(len(t)):
-        for topic in t.topics_of(i):
+        topics = t.topics_of(i)
+        topic_ids.extend(topics)
+        topic_off.append(len(topic_ids))
+        for topic in topics:
             postings[topic].append(i)
+    section("topic_off", topic_off.tobytes())
+    section("topic_ids", topic_ids.tobytes())
     posting_off = array("q", [0])
     for p in postings:
         posting_off.append(posting_off[-1] + len(p))

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from pakru.model import Claim, Dataset, Event, Source, Topic
-from pakru.timeline import Entry
+from pakru.timeline import dates_disagree
 
 
 class SourceView(NamedTuple):
@@ -30,7 +30,7 @@ class SharedEvent(NamedTuple):
 
     @property
     def agree(self) -> bool:
-        return not Entry(self.claims, self.event.id, "").conflict
+        return not dates_disagree(self.claims)
 
 
 class Comparison(NamedTuple):

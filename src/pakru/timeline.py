@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from pakru.dates import decade_of
 from pakru.model import Claim, Dataset
 from pakru.table import UNDATED as UNDATED_ORDINAL
 
@@ -25,9 +26,13 @@ class Entry(NamedTuple):
 
     @property
     def conflict(self) -> bool:
-        """Sources date this event differently: some two dated attestations cannot both be right."""
-        dated = [c.date for c in self.claims if c.date is not None]
-        return any(not a.overlaps(b) for i, a in enumerate(dated) for b in dated[i + 1 :])
+        return dates_disagree(self.claims)
+
+
+def dates_disagree(claims: Sequence[Claim]) -> bool:
+    """Sources date one event differently: some two dated attestations cannot both be right."""
+    dated = [c.date for c in claims if c.date is not None]
+    return any(not a.overlaps(b) for i, a in enumerate(dated) for b in dated[i + 1 :])
 
 
 class Timeline(NamedTuple):
@@ -41,8 +46,7 @@ class Timeline(NamedTuple):
 def heading(claim: Claim, by: str) -> str:
     if claim.date is None:
         return UNDATED
-    year = claim.date.start.year
-    return str(year) if by == "year" else f"{year // 10 * 10}s"
+    return str(claim.date.start.year) if by == "year" else decade_of(claim.date)
 
 
 def order(dataset: Dataset, indices: Sequence[int]) -> list[list[int]]:

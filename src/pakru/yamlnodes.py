@@ -51,12 +51,8 @@ class Map:
 Node = Scalar | Seq | Map
 
 
-def _kind(node: Node) -> str:
-    return "a mapping" if isinstance(node, Map) else "a list" if isinstance(node, Seq) else "text"
-
-
 def describe(node: Node) -> str:
-    return _kind(node)
+    return "a mapping" if isinstance(node, Map) else "a list" if isinstance(node, Seq) else "text"
 
 
 def parse(text: str, filename: str, on_item: Callable[[str, Node], None] | None = None) -> Node:
