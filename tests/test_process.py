@@ -25,6 +25,35 @@ def test_usage_error_exits_2() -> None:
     assert r.returncode == 2 and b"Traceback" not in r.stderr
 
 
+def test_ending_without_teardown_loses_no_output(shipped, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """run() ends with os._exit: every byte written to stdout and stderr must be flushed first,
+    with fully buffered streams (no PYTHONUNBUFFERED), to a file and to a pipe."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    env["PAKRU_DATA"] = str(shipped)
+    expected = subprocess.run(
+        [sys.executable, "-c", "from pakru.cli import main; main(['timeline', '--json'])"],
+        capture_output=True,
+        env=env,
+    )
+    assert expected.returncode == 0 and len(expected.stdout) > 100_000
+    out = tmp_path / "out.json"
+    with out.open("wb") as fh:
+        code = subprocess.run(
+            [sys.executable, "-m", "pakru", "timeline", "--json"], stdout=fh, env=env
+        ).returncode
+    assert code == 0 and out.read_bytes() == expected.stdout
+    piped = subprocess.run(
+        [sys.executable, "-m", "pakru", "timeline", "--json"], capture_output=True, env=env
+    )
+    assert piped.returncode == 0 and piped.stdout == expected.stdout
+    failed = subprocess.run(
+        [sys.executable, "-m", "pakru", "compare", "--topic", "nosuch"], capture_output=True, env=env
+    )
+    assert failed.returncode == 2 and failed.stderr.startswith(b"pakru: error: unknown topic"), failed.stderr
+    usage = subprocess.run([sys.executable, "-m", "pakru", "frobnicate"], capture_output=True, env=env)
+    assert usage.returncode == 2 and b"No such command 'frobnicate'" in usage.stderr
+
+
 def test_piped_into_head_is_silent(shipped) -> None:  # type: ignore[no-untyped-def]
     env = {**os.environ, "PAKRU_DATA": str(shipped)}
     run_pakru("check", env=env)  # warm the cache

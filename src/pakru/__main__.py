@@ -1,3 +1,3 @@
-from pakru.cli import main
+from pakru.cli import run
 
-main()
+run()
