@@ -100,15 +100,16 @@ def fingerprint(events_path: Path) -> str:
 def signature(events_path: Path, *, racy_before: int | None = None) -> list[Any] | None:
     """Name, size and mtime of each file; None if one changed too recently to trust."""
     out: list[Any] = []
-    for path in _files(events_path):
+    stat = os.stat
+    for path in map(str, _files(events_path)):  # a str stats ~3x faster than a Path
         try:
-            st = path.stat()
+            st = stat(path)
         except OSError:
-            out.append([path.name, None, None])
+            out.append([os.path.basename(path), None, None])
             continue
         if racy_before is not None and st.st_mtime_ns > racy_before:
             return None
-        out.append([path.name, st.st_size, st.st_mtime_ns])
+        out.append([os.path.basename(path), st.st_size, st.st_mtime_ns])
     return out
 
 
