@@ -47,6 +47,9 @@ class _State:
     data: str | None = None
     use_cache: bool = True
     debug: bool = False
+    # Held until the process ends, so that what a command decoded is not freed object by object
+    # just before exiting: ~30 ms for a compare that decodes 22,000 claims of 100,000.
+    loaded: Loaded | None = None
 
 
 state = _State()
@@ -154,7 +157,9 @@ def _main(
 def _load() -> Loaded:
     from pakru.store import open_dataset
 
-    return open_dataset(state.data, use_cache=state.use_cache, warn=_stderr, progress=_stderr)
+    loaded = open_dataset(state.data, use_cache=state.use_cache, warn=_stderr, progress=_stderr)
+    state.loaded = loaded
+    return loaded
 
 
 def _mode(as_json: bool) -> str:

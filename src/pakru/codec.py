@@ -6,6 +6,7 @@ TypeError, which the store treats as a damaged cache.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -74,35 +75,46 @@ def encode_header(d: Dataset) -> dict[str, Any]:
 
 
 def encode_claim(c: Claim) -> list[Any]:
-    return [
-        c.id, c.source, _date(c.date), c.date_basis, c.kind, c.summary, c.quote,
-        list(c.topics), list(c.actors), c.date_note, c.event, c.stance,
-    ]  # fmt: skip
+    """A claim's row: what the columns do not hold (source, kind, event and topics are there)."""
+    return [c.id, _date(c.date), c.date_basis, c.summary, c.quote, list(c.actors), c.date_note, c.stance]
 
 
-def decode_claim(row: Any, dates: dict[str, EdtfDate] | None = None) -> Claim:
-    """A claim from its row; ``dates`` memoises decoded dates, which repeat across claims."""
-    cid, source, when, basis, kind, summary, quote, topics, actors, dnote, event, stance = row
-    if (
-        type(cid) is not str
-        or type(source) is not str
-        or type(basis) is not str
-        or type(kind) is not str
-        or type(summary) is not str
-        or type(quote) is not str
-    ):
-        raise TypeError("expected text")
-    date = None
-    if when is not None:
-        date = dates.get(when[0]) if dates is not None and type(when) is list and when else None
-        if date is None:
-            date = _undate(when)
-            if dates is not None and date is not None:
-                dates[date.text] = date
-    return Claim(
-        cid, source, date, basis, kind, summary, quote,
-        _strs(topics), _strs(actors), _opt(dnote), _opt(event), _int(stance),
-    )  # fmt: skip
+def decode_claims(
+    rows: Any,
+    sources: Sequence[str],
+    kinds: Sequence[str],
+    events: Sequence[str | None],
+    topics: Sequence[tuple[str, ...]],
+    dates: dict[str, EdtfDate],
+) -> list[Claim]:
+    """Claims from their rows and what their columns say (one of each per row). ``dates``
+    memoises decoded dates, which repeat across claims.
+
+    One loop for all (a compare at 100,000 claims decodes 22,000): per claim, it checks
+    types at C speed where it can and builds the tuple directly.
+    """
+    out: list[Claim] = []
+    append, make = out.append, tuple.__new__
+    for row, source, kind, event, topic in zip(rows, sources, kinds, events, topics, strict=True):
+        cid, when, basis, summary, quote, actors, note, stance = row
+        "".join((cid, basis, summary, quote))  # raises TypeError unless all are text
+        date = None
+        if when is not None:
+            date = dates.get(when[0])
+            if date is None:
+                date = dates[when[0]] = _undate(when)  # type: ignore[assignment]  # not None here
+        if type(actors) is not list or (note is not None and type(note) is not str):
+            raise TypeError("bad actors or note")
+        "".join(actors)
+        if stance is not None and (type(stance) is not int or not -2 <= stance <= 2):
+            raise TypeError("bad stance")
+        append(
+            make(
+                Claim,
+                (cid, source, date, basis, kind, summary, quote, topic, tuple(actors), note, event, stance),
+            )
+        )
+    return out
 
 
 class Header(NamedTuple):

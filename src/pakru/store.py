@@ -70,13 +70,15 @@ def cache_dir() -> Path:
     return Path(base) / "pakru"
 
 
-def _files(events_path: Path) -> list[Path]:
-    sources = events_path.parent / "sources"
+def _files(events_path: Path) -> list[str]:
+    """The dataset's files, as str: a large dataset has thousands of source texts, and
+    building and statting a Path for each took ~20 ms of a 100,000-claim run."""
+    sources = os.path.join(os.path.dirname(events_path), "sources")
     try:
         names = sorted(os.listdir(sources))
     except OSError:
         names = []
-    return [events_path, *(sources / name for name in names)]
+    return [str(events_path), *(os.path.join(sources, name) for name in names)]
 
 
 def fingerprint(events_path: Path) -> str:
@@ -86,13 +88,13 @@ def fingerprint(events_path: Path) -> str:
     digest = blake2b(f"pakru {__version__}\n".encode(), digest_size=32)
     for path in _files(events_path):
         try:
-            if regular_file_size(path) > MAX_FILE_BYTES:
+            if regular_file_size(Path(path)) > MAX_FILE_BYTES:
                 continue  # the loader refuses it; reading it here would cost its whole size
             with open(path, "rb") as fh:
                 data = fh.read(MAX_FILE_BYTES + 1)
         except OSError:
             continue  # a missing, unreadable or special file is the loader's error to report
-        digest.update(f"\0{path.name}\0{len(data)}\0".encode())
+        digest.update(f"\0{os.path.basename(path)}\0{len(data)}\0".encode())
         digest.update(data)
     return digest.hexdigest()
 
@@ -101,7 +103,7 @@ def signature(events_path: Path, *, racy_before: int | None = None) -> list[Any]
     """Name, size and mtime of each file; None if one changed too recently to trust."""
     out: list[Any] = []
     stat = os.stat
-    for path in map(str, _files(events_path)):  # a str stats ~3x faster than a Path
+    for path in _files(events_path):
         try:
             st = stat(path)
         except OSError:

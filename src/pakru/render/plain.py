@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, TextIO
 
 from pakru.cite import citation, published_phrase
@@ -23,7 +24,11 @@ class Writer:
         self.lines: list[str] = []
 
     def __call__(self, text: str = "") -> None:
-        self.lines.append(clean(text))
+        # clean()'s own test inlined: a compare at 100,000 claims writes 53,000 lines
+        self.lines.append(text if text.isprintable() else clean(text))
+
+    def many(self, lines: Iterable[str]) -> None:
+        self.lines.extend(text if text.isprintable() else clean(text) for text in lines)
 
     def row(self, cells: list[str]) -> None:
         """A tab-separated line; each cell cleaned, tabs kept as separators."""
@@ -102,9 +107,9 @@ def compare(d: Dataset, cmp: Comparison, out: TextIO | None = None) -> None:
             f"Outlook on the ties: {stance_text(s.outlook.score)} ({s.outlook.label}) · "
             f"stance on {cmp.topic.label}: {stance_text(v.stance)} · {len(v.claims)} claims"
         )
-        for c in v.claims:
-            w(f"- {date_text(c)}: {c.summary} [{c.id}]")
-            w(f"  “{c.quote}”")
+        w.many(
+            line for c in v.claims for line in (f"- {date_text(c)}: {c.summary} [{c.id}]", f"  “{c.quote}”")
+        )
     if cmp.silent:
         w()
         w(f"Silent on {cmp.topic.label}: " + "; ".join(f"{who(s)} ({s.id})" for s in cmp.silent))
