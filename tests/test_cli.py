@@ -286,3 +286,52 @@ def test_shipped_dataset_commands(shipped) -> None:  # type: ignore[no-untyped-d
         r = terminal(*command)
         assert r.exit_code == 0 and r.stderr == ""
         assert all(len(line) <= 80 for line in ANSI.sub("", r.stdout).splitlines()), command
+
+
+ONE_COMMAND_RUNS = [
+    ["search", "helicopters"],
+    ["search", "helicopters", "--json"],
+    ["--no-cache", "timeline", "--by", "year"],
+    ["--debug", "compare", "--topic", "defence"],
+    ["show", "beta-002"],
+    ["sources", "--json"],
+    ["topics"],
+    ["check"],
+    ["search", "--help"],
+    ["timeline", "-h"],
+    ["compare"],
+    ["search", "--limit", "0", "x"],
+    ["show", "nosuch-id"],
+]
+
+
+@pytest.mark.parametrize("args", ONE_COMMAND_RUNS, ids=" ".join)
+def test_a_run_with_only_its_command_says_what_the_full_app_says(args: list[str]) -> None:
+    """main() builds an app holding only the command a run names; it must change nothing."""
+    from pakru.cli import _app_for
+
+    one = _app_for(args)
+    assert one is not app and [c.callback.__name__ for c in one.registered_commands] == [  # type: ignore[union-attr]
+        next(a for a in args if not a.startswith("-"))
+    ]
+    env = {"COLUMNS": "80"}
+    full, single = runner.invoke(app, args, env=env), runner.invoke(one, args, env=env)
+    assert (single.exit_code, single.stdout, single.stderr) == (full.exit_code, full.stdout, full.stderr)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [[], ["--help"], ["--version"], ["serch", "x"], ["--data", "search"], ["--data=x", "--bogus", "search"]],
+    ids=repr,
+)
+def test_runs_naming_no_command_get_the_full_app(args: list[str]) -> None:
+    from pakru.cli import _app_for
+
+    assert _app_for(args) is app
+
+
+def test_the_value_of_data_is_not_taken_for_a_command() -> None:
+    from pakru.cli import _command_in
+
+    assert _command_in(["--data", "search", "timeline"]) == "timeline"
+    assert _command_in(["--data=search", "--no-cache", "compare", "search"]) == "compare"

@@ -6,8 +6,10 @@ Exit codes: 0 ok, 1 invalid dataset, 2 usage error or unknown name,
 130 interrupted, 141 output pipe closed, 70 internal error.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: typer reads the commands' annotations with
+# typing.get_type_hints, which must compile and evaluate each one when it is a string (~1.5 ms
+# of every run). Names imported only for type checking are quoted instead.
+import copy
 import functools
 import os
 import signal
@@ -49,7 +51,7 @@ class _State:
     debug: bool = False
     # Held until the process ends, so that what a command decoded is not freed object by object
     # just before exiting: ~30 ms for a compare that decodes 22,000 claims of 100,000.
-    loaded: Loaded | None = None
+    loaded: "Loaded | None" = None
 
 
 state = _State()
@@ -154,7 +156,7 @@ def _main(
     )
 
 
-def _load() -> Loaded:
+def _load() -> "Loaded":
     from pakru.store import open_dataset
 
     loaded = open_dataset(state.data, use_cache=state.use_cache, warn=_stderr, progress=_stderr)
@@ -192,13 +194,13 @@ def _emit(as_json: bool, view: str, *result: Any) -> None:
 
 
 def _filters(
-    loaded: Loaded,
+    loaded: "Loaded",
     topic: list[str] | None,
     source: list[str] | None,
     date_from: str | None,
     date_to: str | None,
     kind: list[str] | None,
-) -> Filters:
+) -> "Filters":
     from pakru.dates import EdtfError, parse_bound
     from pakru.query import Filters, check_kinds, resolve_source, resolve_topic
 
@@ -417,13 +419,43 @@ class _Interrupted(BaseException):
     """Ctrl-C, kept apart from KeyboardInterrupt so that click does not print 'Aborted!'."""
 
 
+def _command_in(args: list[str]) -> str | None:
+    """The command the arguments name, after pakru's own options; None if they name none."""
+    skip = False
+    for arg in args:
+        if skip or arg in ("--no-cache", "--debug") or arg.startswith("--data="):
+            skip = False
+        elif arg == "--data":
+            skip = True
+        else:
+            return None if arg.startswith("-") else arg
+    return None
+
+
+def _app_for(args: list[str]) -> typer.Typer:
+    """The app with only the command a run names, when it names one of them.
+
+    typer builds click's objects for every registered command on each run (~2 ms for seven),
+    and a run needs one. Anything else (no command, --help, --version, a typo) gets the full
+    app, whose messages list every command. tests/test_cli.py holds the two to the same output.
+    """
+    name = _command_in(args)
+    commands = [c for c in app.registered_commands if c.callback and c.callback.__name__ == name]
+    if not commands:
+        return app
+    one = copy.copy(app)
+    one.registered_commands = commands
+    return one
+
+
 def main(argv: list[str] | None = None) -> None:
     try:
         signal.signal(signal.SIGINT, _interrupted)
     except ValueError:  # not in the main thread
         pass
     try:
-        code = app(args=argv, prog_name="pakru", standalone_mode=False)
+        args = sys.argv[1:] if argv is None else argv
+        code = _app_for(args)(args=args, prog_name="pakru", standalone_mode=False)
     except _Interrupted:
         _silence_stdout()
         sys.exit(EXIT_INTERRUPTED)

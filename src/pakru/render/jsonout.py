@@ -59,14 +59,11 @@ def timeline_doc(d: Dataset, t: Timeline) -> list[dict[str, Any]]:
     for entry in t.entries:
         conflict = entry.conflict
         for c in entry.claims:
-            out.append(
-                {
-                    **claim_obj(d, c),
-                    "group": entry.heading,
-                    "attested_by": len(entry.sources),
-                    "date_conflict": conflict,
-                }
-            )
+            obj = claim_obj(d, c)  # a new dict: extended in place rather than copied
+            obj["group"] = entry.heading
+            obj["attested_by"] = len(entry.sources)
+            obj["date_conflict"] = conflict
+            out.append(obj)
     return out
 
 
