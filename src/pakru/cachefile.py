@@ -379,6 +379,12 @@ class CachedTable(ClaimTable):
 
     def with_topics(self, topics: set[int]) -> set[int]:
         """From the topics' posting lists: as many steps as matches, not as claims."""
+        out: set[int] = set()
+        for t in topics:
+            out.update(self.with_topic(t))
+        return out
+
+    def with_topic(self, topic: int) -> Sequence[int]:
         if self._posting_off is None:
             try:
                 self._posting_off = self._file.ints("posting_off")
@@ -388,12 +394,9 @@ class CachedTable(ClaimTable):
             off = self._posting_off
             if len(off) != self._n_topics + 1 or off[0] != 0 or off[-1] != len(self._postings):
                 raise DamagedCache(self._file.path, "topic postings do not match the topics")
-            if len(self._postings) and not 0 <= min(self._postings) <= max(self._postings) < len(self):
+            if len(self._postings) and not _within(self._postings, 0, len(self)):
                 raise DamagedCache(self._file.path, "topic postings out of range")
-        out: set[int] = set()
-        for t in topics:
-            out.update(self._postings[self._posting_off[t] : self._posting_off[t + 1]])
-        return out
+        return self._postings[self._posting_off[topic] : self._posting_off[topic + 1]]
 
     def ids(self) -> Sequence[str]:
         if not len(self):

@@ -63,6 +63,10 @@ class ClaimTable(Sequence[Claim]):
         """Indices of the claims that have any of these topics."""
         return {i for i in range(len(self)) if not topics.isdisjoint(self.topics_of(i))}
 
+    def with_topic(self, topic: int) -> Sequence[int]:
+        """Indices of the claims that have this topic, in order."""
+        return [i for i in range(len(self)) if topic in self.topics_of(i)]
+
     def count_by_source(self, n_sources: int) -> list[int]:
         counts = [0] * n_sources
         for s in self.source:
