@@ -58,3 +58,26 @@ def test_limit_counts_claims_and_cuts_groups(fixture_dataset) -> None:  # type: 
     t = timeline.build(fixture_dataset, limit=1)
     assert [c.id for c in t.claims] == ["beta-001"]
     assert len(timeline.build(fixture_dataset, limit=4).claims) == 4
+
+
+def test_compare_matches_a_plain_reading_on_every_topic(shipped, shipped_dataset) -> None:  # type: ignore[no-untyped-def]
+    """compare() sorts and groups on the columns; this is the same thing said the slow way,
+    on the shipped data, both from memory and from the cache, for every topic and a source filter."""
+    from pakru import query as q
+    from pakru.compare import _chronological
+    from pakru.store import open_dataset
+
+    cached = open_dataset(shipped).dataset
+    for d in (shipped_dataset, cached):
+        everyone = sorted(d.sources, key=lambda s: s.published.sort_key)
+        for topic in d.topics:
+            for chosen in (None, everyone[1:3]):
+                sources = everyone if chosen is None else chosen
+                result = compare(d, topic, q.select(d, q.Filters()), chosen)
+                on_topic = [c for c in d.claims if topic.id in c.topics]
+                expected = [
+                    (s.id, tuple(sorted((c for c in on_topic if c.source == s.id), key=_chronological)))
+                    for s in sources
+                ]
+                assert [(v.source.id, v.claims) for v in result.views] == [e for e in expected if e[1]]
+                assert [s.id for s in result.silent] == [sid for sid, claims in expected if not claims]

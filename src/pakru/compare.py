@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from operator import itemgetter
+from itertools import groupby
+from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
 from pakru.model import Claim, Dataset, Event, Source, Topic
@@ -64,17 +65,28 @@ def compare(
         source_column = t.source
         picked = [i for i in picked if source_column[i] in wanted]
     on_topic = t.take(picked)
-    # Sorted on keys made from the date columns, compared in C: the same order as
-    # _chronological (undated last, then by id), ~3x faster for 22,000 claims.
-    start, end = t.start, t.end
-    mine: dict[str, list[tuple[tuple[bool, int, int, str], Claim]]] = {}
-    for i, c in zip(picked, on_topic, strict=True):
-        mine.setdefault(c.source, []).append(((start[i] == UNDATED, start[i], end[i], c.id), c))
+    # One sort of all the claims, by source, then as _chronological orders them (undated last,
+    # by date, then by id), on keys read from the columns and compared in C: a loop in Python
+    # per claim took most of the time at 22,000 claims.
+    starts = list(map(t.start.__getitem__, picked))
+    keyed = sorted(
+        zip(
+            map(t.source.__getitem__, picked),
+            [s == UNDATED for s in starts],
+            starts,
+            map(t.end.__getitem__, picked),
+            map(attrgetter("id"), on_topic),
+            on_topic,
+            strict=True,
+        )
+    )
+    last = itemgetter(5)
+    mine = {s: tuple(map(last, rows)) for s, rows in groupby(keyed, key=itemgetter(0))}
     views, silent = [], []
     for source in chosen:
-        if source.id in mine:
-            ordered = sorted(mine[source.id], key=itemgetter(0))
-            views.append(SourceView(source, tuple(c for _, c in ordered)))
+        claims = mine.get(dataset.source_index[source.id])
+        if claims:
+            views.append(SourceView(source, claims))
         else:
             silent.append(source)
     by_event: dict[str, list[Claim]] = {}
