@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from pakru import codec
+from pakru.dates import EdtfDate
 from pakru.errors import PakruError
 from pakru.model import KINDS, Claim, Dataset
 from pakru.table import ClaimTable
@@ -39,10 +40,10 @@ except ImportError:  # pragma: no cover
     from hashlib import blake2b
 
 MAGIC = b"PAKRU-CACHE\n"
-FORMAT = 3
+FORMAT = 4
 ROW_BLOCK = 16 * 1024  # bytes of rows under one CRC-32
 CHECKSUM_LIMIT = 8 * 1024 * 1024  # a smaller file is checked whole when opened (~4 ms at most)
-COLUMNS = ("start", "end", "source", "kind", "event", "topic_off", "topic_ids", "row_off")
+COLUMNS = ("start", "end", "source", "kind", "event", "date", "topic_off", "topic_ids", "row_off")
 _LENGTH = 8  # bytes of the table of contents' length
 _DIGEST = 16  # bytes of the table of contents' own checksum, always verified
 # Anything that reading untrusted JSON and numbers can raise; all of it means "damaged".
@@ -111,7 +112,23 @@ def write(out: IO[bytes], d: Dataset, key: str, stat: list[Any] | None) -> None:
         posting_off.append(posting_off[-1] + len(p))
     section("posting_off", posting_off.tobytes())
     section("postings", b"".join(p.tobytes() for p in postings))
+    # Each distinct date once, and per claim its place in that table (-1: undated): dates
+    # repeat across claims, and a row without one decodes ~1/3 faster.
+    date_index: dict[str, int] = {}
+    date_rows: list[list[Any]] = []
+    date_column = array("q")
+    for claim in t:
+        if claim.date is None:
+            date_column.append(-1)
+            continue
+        k = date_index.get(claim.date.text)
+        if k is None:
+            k = date_index[claim.date.text] = len(date_rows)
+            date_rows.append(codec.encode_date(claim.date))
+        date_column.append(k)
+    section("date", date_column.tobytes())
     encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    section("dates", encode(date_rows).encode())
     row_off, begin = array("q", [0]), position
     row_crcs, pending = array("q"), bytearray()  # a CRC per ROW_BLOCK bytes of rows
     for claim in t:
@@ -143,6 +160,7 @@ def write(out: IO[bytes], d: Dataset, key: str, stat: list[Any] | None) -> None:
         "key": key,
         "stat": stat,
         "claims": len(t),
+        "dates": len(date_rows),
         "header": codec.encode_header(d),
         "sections": sections,
     }
@@ -202,6 +220,9 @@ class Opened:
             n = toc["claims"]
             if type(n) is not int or n < 0:
                 raise CacheError("bad claim count")
+            self.dates: int = toc["dates"]
+            if type(self.dates) is not int or self.dates < 0:
+                raise CacheError("bad date count")
             for name, (offset, length, crc) in toc["sections"].items():
                 if not (type(offset) is int and type(length) is int and offset >= 0 and length >= 0):
                     raise CacheError(f"bad section {name}")
@@ -321,6 +342,8 @@ class CachedTable(ClaimTable):
         self.source = opened.ints("source")
         self.kind = opened.ints("kind")
         self.event = opened.ints("event")
+        self._date = opened.ints("date")
+        self._date_table: list[EdtfDate | None] | None = None
         self._topic_off = opened.ints("topic_off")
         self._topic_ids = opened.ints("topic_ids")
         self._row_off = opened.ints("row_off")
@@ -328,6 +351,7 @@ class CachedTable(ClaimTable):
             not _within(self.source, 0, n_sources)
             or not _within(self.kind, 0, len(KINDS))
             or not _within(self.event, -1, n_events)
+            or not _within(self._date, -1, opened.dates)
             or not _within(self._topic_ids, 0, n_topics)
             or self._topic_off[0] != 0
             or self._topic_off[-1] != len(self._topic_ids)
@@ -336,7 +360,6 @@ class CachedTable(ClaimTable):
         ):
             raise CacheError("columns out of range")
         self._cache: dict[int, Claim] = {}
-        self._dates: dict[str, Any] = {}
         self._by_id: dict[str, int] | None = None
 
     def topics_of(self, i: int) -> Sequence[int]:
@@ -370,12 +393,21 @@ class CachedTable(ClaimTable):
                 [KINDS[kind[i]] for i in indices],
                 [self._event_ids[event[i]] for i in indices],
                 [tuple(map(names.__getitem__, topic_ids[topic_off[i] : topic_off[i + 1]])) for i in indices],
-                self._dates,
+                list(map(self._dates_table().__getitem__, map(self._date.__getitem__, indices))),
             )
         except (*_DAMAGE, CacheError) as exc:
             raise DamagedCache(self._file.path, str(exc)) from None
         self._cache.update(zip(indices, claims, strict=True))
         return claims
+
+    def _dates_table(self) -> list[EdtfDate | None]:
+        """The table of dates, decoded when a row is first read; -1 (undated) is its last item."""
+        if self._date_table is None:
+            table = json.loads(self._file.raw("dates"))
+            if type(table) is not list or len(table) != self._file.dates:
+                raise ValueError("the table of dates does not match its count")
+            self._date_table = [*map(codec.decode_date, table), None]
+        return self._date_table
 
     def with_topics(self, topics: set[int]) -> set[int]:
         """From the topics' posting lists: as many steps as matches, not as claims."""

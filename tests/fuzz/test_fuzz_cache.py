@@ -200,6 +200,9 @@ TOC_DAMAGE: dict[str, tuple[Tamper, bool, str]] = {  # name: (tamper, big, the k
     "big-row-text-changed": (section("rows", b"Russia ended", b"Russia ENDED"), True, ""),
     "big-column-changed": (section("source", b"", b"\x00"), True, ""),
     "big-ids-changed": (section("ids", b"alpha-001", b"alpha-00X"), True, ""),
+    "big-dates-changed": (section("dates", b"[[", b"[{"), True, ""),
+    "date-count-too-large": (toc_set(("dates",), 10**6), False, ""),
+    "date-count-too-small": (toc_set(("dates",), 0), False, ""),
     "big-row-not-json": (section("rows", b'["alpha-001"', b'{"alpha-001"'), True, ""),
     "big-corpus-not-utf8": (section("corpus", b"", b"\xff"), True, ""),
 }
