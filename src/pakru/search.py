@@ -54,18 +54,23 @@ class IndexBuilder:
         self.starts = array("q")  # offset of each field segment in the corpus
         self.vocabulary: set[str] = set()
         self._chars = 0
-        self._seen: set[str] = set()  # fields already split into words
+        self._seen: set[str] = set()  # shared fields already split into words
 
     def chunks(self, dataset: Dataset) -> Iterator[str]:
         """Each claim's folded fields, each followed by SEPARATOR."""
+        starts, vocabulary, seen = self.starts, self.vocabulary, self._seen
         for parts in folded_fields(dataset):
+            chars = self._chars
             for part in parts:
-                self.starts.append(self._chars)
-                self._chars += len(part) + 1
-                if part not in self._seen:
-                    if len(self._seen) < 1_000_000:  # shared fields are few; claim texts need no memory
-                        self._seen.add(part)
-                    self.vocabulary.update(part.split())
+                starts.append(chars)
+                chars += len(part) + 1
+            self._chars = chars
+            summary, quote, *shared = parts
+            vocabulary.update(summary.split(), quote.split())  # a claim's own texts: new each time
+            for part in shared:  # topics, actors, event and source repeat: split each text once
+                if part not in seen:
+                    seen.add(part)
+                    vocabulary.update(part.split())
             yield SEPARATOR.join(parts) + SEPARATOR
 
 
