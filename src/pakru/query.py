@@ -6,10 +6,12 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import NamedTuple
 
-from pakru import textnorm
 from pakru.errors import QueryError
 from pakru.model import KINDS, Claim, Dataset, Source, Topic
 from pakru.table import UNDATED
+
+# textnorm (unicodedata and a compiled pattern) is imported by the functions that fold a name
+# someone typed: a run whose options name no topic or source does not need it.
 
 
 class Filters(NamedTuple):
@@ -88,6 +90,8 @@ def _nearest(query: str, names: dict[str, str], limit: int = 3) -> list[str]:
     """Up to ``limit`` distinct targets whose names are closest to the query."""
     from rapidfuzz import fuzz, process
 
+    from pakru import textnorm
+
     hits = process.extract(textnorm.fold(query), list(names), scorer=fuzz.WRatio, limit=limit * 4)
     out: list[str] = []
     for name, _score, _ in hits:
@@ -100,6 +104,8 @@ def _nearest(query: str, names: dict[str, str], limit: int = 3) -> list[str]:
 
 def _resolve(query: str, names: dict[str, str], what: str, cutoff: float = 85) -> str:
     """The one target an exact, then a close fuzzy, match of the query names."""
+    from pakru import textnorm
+
     folded = textnorm.fold(query)
     if folded in names:
         return names[folded]
@@ -114,6 +120,8 @@ def _resolve(query: str, names: dict[str, str], what: str, cutoff: float = 85) -
 
 
 def topic_names(dataset: Dataset) -> dict[str, str]:
+    from pakru import textnorm
+
     names: dict[str, str] = {}
     for t in dataset.topics:
         for name in t.names:
@@ -128,6 +136,8 @@ def resolve_topic(dataset: Dataset, query: str) -> Topic:
 
 def resolve_source(dataset: Dataset, query: str) -> Source:
     """A source by id, author's full or last name, 'unsigned', or title."""
+    from pakru import textnorm
+
     names: dict[str, str] = {}
     for s in dataset.sources:
         candidates = [s.id, s.title, s.byline]
