@@ -14,8 +14,8 @@ from __future__ import annotations
 import bisect
 import re
 from array import array
-from collections.abc import Collection, Iterator, Sequence
-from typing import NamedTuple
+from collections.abc import Callable, Collection, Iterator, Sequence
+from typing import Any, NamedTuple
 
 from pakru import textnorm
 from pakru.model import Claim, Dataset
@@ -75,34 +75,49 @@ class IndexBuilder:
 
 
 def folded_fields(dataset: Dataset, batch: int = 1000) -> Iterator[list[str]]:
-    """For each claim, its FIELDS folded; text shared by many claims is folded once.
+    """For each claim, its FIELDS folded.
 
-    Claims' own texts (summary, quote) are folded a batch at a time with fold_many.
+    Claims' own texts (summary, quote) are folded a batch at a time with fold_many. The
+    other fields repeat from claim to claim: each is made and folded once per distinct
+    value (a claim's tuple of topics, of actors, its event, its source).
     """
-    memo: dict[str, str] = {}  # topic, actor, event and source text repeat from claim to claim
     fold = textnorm.fold
+    memos: tuple[dict[Any, str], ...] = ({}, {}, {}, {})
+    makers: tuple[Callable[[Dataset, Any], str], ...] = (
+        _topics_text,
+        _actors_text,
+        _event_text,
+        _source_text,
+    )
     claims = dataset.claims
     for first in range(0, len(claims), batch):
-        rows = [field_texts(dataset, c) for c in claims[first : first + batch]]
-        own = textnorm.fold_many([text for row in rows for text in row[:2]])
-        for n, row in enumerate(rows):
+        chunk = claims[first : first + batch]
+        own = textnorm.fold_many([text for c in chunk for text in (c.summary, c.quote)])
+        for n, c in enumerate(chunk):
             out = own[2 * n : 2 * n + 2]
-            for text in row[2:]:
-                folded = memo.get(text)
+            for memo, make, key in zip(memos, makers, (c.topics, c.actors, c.event, c.source), strict=True):
+                folded = memo.get(key)
                 if folded is None:
-                    folded = memo[text] = fold(text)
+                    folded = memo[key] = fold(make(dataset, key))
                 out.append(folded)
             yield out
 
 
-def field_texts(dataset: Dataset, claim: Claim) -> list[str]:
-    """The text of each of FIELDS for one claim, before folding."""
-    source = dataset.source_by_id[claim.source]
-    topics = [name for t in claim.topics for name in dataset.topic_by_id[t].names]
-    actors = [name for a in claim.actors for name in (a, *dataset.actor_aliases.get(a, ()))]
-    event = dataset.event_by_id[claim.event].label if claim.event else ""
-    source_text = " ".join(filter(None, [source.author, source.title, source.outlet, source.id]))
-    return [claim.summary, claim.quote, " ".join(topics), " ".join(actors), event, source_text]
+def _topics_text(dataset: Dataset, topics: tuple[str, ...]) -> str:
+    return " ".join(name for t in topics for name in dataset.topic_by_id[t].names)
+
+
+def _actors_text(dataset: Dataset, actors: tuple[str, ...]) -> str:
+    return " ".join(name for a in actors for name in (a, *dataset.actor_aliases.get(a, ())))
+
+
+def _event_text(dataset: Dataset, event: str | None) -> str:
+    return dataset.event_by_id[event].label if event else ""
+
+
+def _source_text(dataset: Dataset, source_id: str) -> str:
+    source = dataset.source_by_id[source_id]
+    return " ".join(filter(None, [source.author, source.title, source.outlet, source.id]))
 
 
 class Hit(NamedTuple):
