@@ -20,6 +20,9 @@ MAX_DEPTH = 32
 MAX_PROBLEMS = 50
 
 
+NULLS = frozenset(("", "~", "null", "Null", "NULL"))  # what YAML reads as null, unquoted
+
+
 class Scalar:
     __slots__ = ("column", "line", "plain", "value")
 
@@ -31,7 +34,7 @@ class Scalar:
 
     @property
     def is_null(self) -> bool:
-        return self.plain and self.value in ("", "~", "null", "Null", "NULL")
+        return self.plain and self.value in NULLS
 
 
 class Seq:
