@@ -63,3 +63,5 @@ def test_every_character() -> None:
     assert fold_many(runs) == [reference_fold(t) for t in runs]
     assert [fold(t) for t in marked] == [reference_fold(t) for t in marked]
     assert [for_quotes(t) for t in runs] == [reference_for_quotes(t) for t in runs]
+    # for_quotes' shortcut: no whitespace but " " is printable
+    assert [c for c in every if c.isspace() and c.isprintable()] == [" "]

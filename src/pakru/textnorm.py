@@ -40,12 +40,15 @@ _TYPOGRAPHIC_PAIRS = tuple((chr(k), str(v)) for k, v in _TYPOGRAPHIC.items())
 
 
 def for_quotes(text: str) -> str:
-    if text.isascii():  # no Unicode form or typographic characters to normalise
-        return " ".join(text.split())
-    text = unicodedata.normalize("NFC", text)
-    for typographic, plain in _TYPOGRAPHIC_PAIRS:
-        if typographic in text:
-            text = text.replace(typographic, plain)
+    if not text.isascii():  # else no Unicode form or typographic characters to normalise
+        text = unicodedata.normalize("NFC", text)
+        for typographic, plain in _TYPOGRAPHIC_PAIRS:
+            if typographic in text:
+                text = text.replace(typographic, plain)
+    # Most quotes are already single-spaced, and checking is ~5x faster than splitting.
+    # Every whitespace character but " " is unprintable, so a printable text has no other.
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
     return " ".join(text.split())
 
 
