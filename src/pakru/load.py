@@ -312,8 +312,11 @@ class _Builder:
         seen[ident] = m.line
         if section == "claims":  # keep where its fields were (for later errors), not its nodes
             self.claims.append(record)
-            fields = [m.items.get(name, m) for name in CLAIM_POSITIONS]
-            self.claim_positions.extend([n for f in fields for n in (f.line, f.column)])
+            positions = self.claim_positions
+            for name in CLAIM_POSITIONS:
+                field = m.items.get(name, m)
+                positions.append(field.line)
+                positions.append(field.column)
             return
         self.made[section].append((record, m))
 

@@ -204,7 +204,7 @@ def parse(text: str, filename: str, on_item: Callable[[str, Node], None] | None 
                 in_seq.items.append(node)
             else:
                 root = node
-            if not isinstance(node, Scalar):
+            if kind is not scalar_event and not isinstance(node, Scalar):  # a mapping or list opens
                 stack.append(node)
                 saved.append(key)
                 key = None
