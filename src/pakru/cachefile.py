@@ -192,6 +192,9 @@ class Opened:
             except ValueError:  # an empty file cannot be mapped
                 raise CacheError("the file is empty") from None
         m = self._map
+        # Slices of a memoryview share the map's bytes: rows and blocks are read without a copy
+        # (the map is never closed or resized while the file is open, which a view forbids).
+        self._view = memoryview(m)
         if m[: len(MAGIC)] != MAGIC or len(m) < len(MAGIC) + _DIGEST + _LENGTH:
             raise CacheError("not a pakru cache file")
         size = int.from_bytes(m[len(m) - _LENGTH :], "little")
@@ -243,13 +246,15 @@ class Opened:
         except _DAMAGE as exc:
             raise CacheError(f"bad table of contents ({type(exc).__name__}: {exc})") from None
         self._row_crcs: array[int] | None = None
-        self._rows_checked = bytearray()  # per block of rows: 1 once its CRC matched
+        self._blocks = self._sections["row_crcs"][1] // 8  # matched to the rows' length above
+        self._rows_checked = bytearray(self._blocks)  # per block of rows: 1 once its CRC matched
+        self._unchecked_blocks = self._blocks
         self.claims = n
         self.path = path
         if end - self._base <= CHECKSUM_LIMIT:
             for name in list(self._crcs):
                 self.raw(name)
-            self._check_blocks(range(len(self._rows_checked)))
+            self._check_blocks(range(self._blocks))
 
     def raw(self, name: str) -> bytes:
         """A section's bytes, checked against its CRC the first time it is read."""
@@ -266,30 +271,35 @@ class Opened:
         a.frombytes(self.raw(name))
         return a
 
-    def rows(self, spans: Sequence[tuple[int, int]]) -> list[bytes]:
-        """The bytes of rows, each (begin, end) within the rows section; the blocks they
-        lie in are checked against their CRCs first (each block once)."""
-        wanted = {a // ROW_BLOCK for a, _ in spans}  # where each row begins and ends
-        wanted.update((b - 1) // ROW_BLOCK for _, b in spans)
-        for a, b in spans:
-            if b - a > ROW_BLOCK:  # and, for a row longer than a block, the blocks between
-                wanted.update(range(a // ROW_BLOCK, (b - 1) // ROW_BLOCK))
-        self._check_blocks(wanted)
-        m, base = self._map, self._sections["rows"][0]
-        return [m[base + a : base + b] for a, b in spans]
+    def rows(self, begins: Sequence[int], ends: Sequence[int]) -> list[memoryview]:
+        """The bytes of rows, each from begins[n] to ends[n] within the rows section; the
+        blocks they lie in are checked against their CRCs first (each block once)."""
+        if self._unchecked_blocks:
+            if len(begins) * 4 >= self._unchecked_blocks:  # most blocks: check them all
+                self._check_blocks(range(self._blocks))
+            else:
+                wanted = {a // ROW_BLOCK for a in begins}  # where each row begins and ends
+                wanted.update((b - 1) // ROW_BLOCK for b in ends)
+                for a, b in zip(begins, ends, strict=True):
+                    if b - a > ROW_BLOCK:  # and, for a row longer than a block, the blocks between
+                        wanted.update(range(a // ROW_BLOCK, (b - 1) // ROW_BLOCK))
+                self._check_blocks(wanted)
+        base, length = self._sections["rows"]
+        section = self._view[base : base + length]
+        return list(map(section.__getitem__, map(slice, begins, ends)))
 
     def _check_blocks(self, blocks: Iterable[int]) -> None:
         if self._row_crcs is None:
             self._row_crcs = self.ints("row_crcs")
-            self._rows_checked = bytearray(len(self._row_crcs))
-        crcs, checked, m = self._row_crcs, self._rows_checked, self._map
+        crcs, checked, view = self._row_crcs, self._rows_checked, self._view
         base, length = self._sections["rows"]
         for k in blocks:
             if not checked[k]:
                 begin = base + k * ROW_BLOCK
-                if zlib.crc32(m[begin : min(begin + ROW_BLOCK, base + length)]) != crcs[k]:
+                if zlib.crc32(view[begin : min(begin + ROW_BLOCK, base + length)]) != crcs[k]:
                     raise CacheError(f"rows fail their checksum (block {k})")
                 checked[k] = 1
+                self._unchecked_blocks -= 1
 
     def dataset(self, events_path: str) -> Dataset:
         try:
@@ -346,6 +356,7 @@ class CachedTable(ClaimTable):
         self._date_table: list[EdtfDate | None] | None = None
         self._topic_off = opened.ints("topic_off")
         self._topic_ids = opened.ints("topic_ids")
+        self._topic_names_flat: tuple[str, ...] | None = None
         self._row_off = opened.ints("row_off")
         if len(self.source) and (
             not _within(self.source, 0, n_sources)
@@ -380,25 +391,34 @@ class CachedTable(ClaimTable):
         return [cache[i] for i in indices]
 
     def _decode(self, indices: list[int]) -> list[Claim]:
-        off, names, topic_off, topic_ids = self._row_off, self._topic_names, self._topic_off, self._topic_ids
-        source, kind, event = self.source, self.kind, self.event
+        off, topic_off, topics = self._row_off, self._topic_off, self._topics_named()
         try:
-            rows = self._file.rows([(off[i], off[i + 1]) for i in indices])
+            rows = self._file.rows(
+                list(map(off.__getitem__, indices)), list(map(off.__getitem__, map((1).__add__, indices)))
+            )
             decoded = json.loads(b"[" + b",".join(rows) + b"]")
             if type(decoded) is not list or len(decoded) != len(indices):
                 raise ValueError("rows do not match their offsets")
+            # What the columns say of each claim, looked up with map() (the loop runs in C)
             claims = codec.decode_claims(
                 decoded,
-                [self._source_ids[source[i]] for i in indices],
-                [KINDS[kind[i]] for i in indices],
-                [self._event_ids[event[i]] for i in indices],
-                [tuple(map(names.__getitem__, topic_ids[topic_off[i] : topic_off[i + 1]])) for i in indices],
+                list(map(self._source_ids.__getitem__, map(self.source.__getitem__, indices))),
+                list(map(KINDS.__getitem__, map(self.kind.__getitem__, indices))),
+                list(map(self._event_ids.__getitem__, map(self.event.__getitem__, indices))),
+                [topics[topic_off[i] : topic_off[i + 1]] for i in indices],
                 list(map(self._dates_table().__getitem__, map(self._date.__getitem__, indices))),
             )
         except (*_DAMAGE, CacheError) as exc:
             raise DamagedCache(self._file.path, str(exc)) from None
         self._cache.update(zip(indices, claims, strict=True))
         return claims
+
+    def _topics_named(self) -> tuple[str, ...]:
+        """The topic_ids column as topic ids, made once (~3 ms at 100,000 claims): a claim's
+        topics are then a slice of it, not a tuple built name by name."""
+        if self._topic_names_flat is None:
+            self._topic_names_flat = tuple(map(self._topic_names.__getitem__, self._topic_ids))
+        return self._topic_names_flat
 
     def _dates_table(self) -> list[EdtfDate | None]:
         """The table of dates, decoded when a row is first read; -1 (undated) is its last item."""
