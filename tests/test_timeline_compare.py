@@ -64,8 +64,11 @@ def test_compare_matches_a_plain_reading_on_every_topic(shipped, shipped_dataset
     """compare() sorts and groups on the columns; this is the same thing said the slow way,
     on the shipped data, both from memory and from the cache, for every topic and a source filter."""
     from pakru import query as q
-    from pakru.compare import _chronological
+    from pakru.model import Claim
     from pakru.store import open_dataset
+
+    def _chronological(c: Claim) -> tuple[bool, tuple[int, int], str]:
+        return (c.date is None, c.date.sort_key if c.date else (0, 0), c.id)
 
     cached = open_dataset(shipped).dataset
     for d in (shipped_dataset, cached):
@@ -81,3 +84,11 @@ def test_compare_matches_a_plain_reading_on_every_topic(shipped, shipped_dataset
                 ]
                 assert [(v.source.id, v.claims) for v in result.views] == [e for e in expected if e[1]]
                 assert [s.id for s in result.silent] == [sid for sid, claims in expected if not claims]
+                mine = [c for c in on_topic if c.source in {s.id for s in sources}]
+                events = dict.fromkeys(c.event for c in mine if c.event is not None)
+                shared = [
+                    (e, tuple(sorted((c for c in mine if c.event == e), key=_chronological))) for e in events
+                ]
+                assert [(x.event.id, x.claims) for x in result.shared] == [
+                    (e, cs) for e, cs in shared if len({c.source for c in cs}) > 1
+                ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import groupby
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 from typing import NamedTuple
 
 from pakru.model import Claim, Dataset, Event, Source, Topic
@@ -43,10 +43,6 @@ class Comparison(NamedTuple):
     shared: tuple[SharedEvent, ...]  # events on the topic that two or more sources report
 
 
-def _chronological(c: Claim) -> tuple[bool, tuple[int, int], str]:
-    return (c.date is None, c.date.sort_key if c.date else (0, 0), c.id)
-
-
 def compare(
     dataset: Dataset,
     topic: Topic,
@@ -65,23 +61,24 @@ def compare(
         source_column = t.source
         picked = [i for i in picked if source_column[i] in wanted]
     on_topic = t.take(picked)
-    # One sort of all the claims, by source, then as _chronological orders them (undated last,
-    # by date, then by id), on keys read from the columns and compared in C: a loop in Python
-    # per claim took most of the time at 22,000 claims.
-    starts = list(map(t.start.__getitem__, picked))
-    keyed = sorted(
-        zip(
-            map(t.source.__getitem__, picked),
-            [s == UNDATED for s in starts],
-            starts,
-            map(t.end.__getitem__, picked),
-            map(attrgetter("id"), on_topic),
-            on_topic,
-            strict=True,
-        )
-    )
-    last = itemgetter(5)
-    mine = {s: tuple(map(last, rows)) for s, rows in groupby(keyed, key=itemgetter(0))}
+    # The claims in date order (undated last, then by date, then by id; tests hold this to a
+    # plain sort with a key function),
+    # from keys read from the columns: two stable sorts, by id then by one int made of the
+    # date's days, compare in C. Sorting 22,000 claims with a key function or on tuples
+    # took most of this function's time.
+    ids = list(map(attrgetter("id"), on_topic))
+    dated = [
+        (s == UNDATED) << 44 | (s + 1) << 22 | (e + 1)  # day numbers stay below 2**22
+        for s, e in zip(map(t.start.__getitem__, picked), map(t.end.__getitem__, picked), strict=True)
+    ]
+    order = sorted(range(len(on_topic)), key=ids.__getitem__)
+    order.sort(key=dated.__getitem__)
+    sources_of = list(map(t.source.__getitem__, picked))
+    claim_at = on_topic.__getitem__
+    mine = {
+        s: tuple(map(claim_at, positions))
+        for s, positions in groupby(sorted(order, key=sources_of.__getitem__), key=sources_of.__getitem__)
+    }
     views, silent = [], []
     for source in chosen:
         claims = mine.get(dataset.source_index[source.id])
@@ -89,13 +86,15 @@ def compare(
             views.append(SourceView(source, claims))
         else:
             silent.append(source)
-    by_event: dict[str, list[Claim]] = {}
-    for c in on_topic:
-        if c.event is not None:
-            by_event.setdefault(c.event, []).append(c)
+    # Events in the order their first claim comes, each with its claims in date order
+    events_of = list(map(t.event.__getitem__, picked))
+    by_event: dict[int, list[int]] = {e: [] for e in events_of if e >= 0}
+    for k in order:
+        if events_of[k] >= 0:
+            by_event[events_of[k]].append(k)
     shared = tuple(
-        SharedEvent(dataset.event_by_id[eid], tuple(sorted(cs, key=_chronological)))
-        for eid, cs in by_event.items()
-        if len({c.source for c in cs}) > 1
+        SharedEvent(dataset.events[e], tuple(map(claim_at, positions)))
+        for e, positions in by_event.items()
+        if len({sources_of[k] for k in positions}) > 1
     )
     return Comparison(topic, tuple(views), tuple(silent), shared)
