@@ -253,13 +253,16 @@ class Opened:
         self.path = path
         if end - self._base <= CHECKSUM_LIMIT:
             for name in list(self._crcs):
-                self.raw(name)
+                self._checked(name)
             self._check_blocks(range(self._blocks))
 
     def raw(self, name: str) -> bytes:
         """A section's bytes, checked against its CRC the first time it is read."""
+        return bytes(self._checked(name))
+
+    def _checked(self, name: str) -> memoryview:
         offset, length = self._sections[name]
-        data = self._map[offset : offset + length]
+        data = self._view[offset : offset + length]
         crc = self._crcs.pop(name, None)
         if crc is not None and zlib.crc32(data) != crc:
             self._crcs[name] = crc
@@ -268,7 +271,7 @@ class Opened:
 
     def ints(self, name: str) -> array[int]:
         a = array("q")
-        a.frombytes(self.raw(name))
+        a.frombytes(self._checked(name))  # one copy, from the map into the array
         return a
 
     def rows(self, begins: Sequence[int], ends: Sequence[int]) -> list[memoryview]:
@@ -319,8 +322,8 @@ class Opened:
 
     def index_parts(self) -> tuple[str, array[int], tuple[str, ...]]:
         try:
-            corpus = self.raw("corpus").decode()
-            vocabulary = tuple(self.raw("vocabulary").decode().split("\n"))
+            corpus = str(self._checked("corpus"), "utf-8")
+            vocabulary = tuple(str(self._checked("vocabulary"), "utf-8").split("\n"))
             starts = self.ints("starts")
         except (KeyError, UnicodeDecodeError, CacheError) as exc:
             raise DamagedCache(self.path, f"search index: {exc}") from None
@@ -454,7 +457,7 @@ class CachedTable(ClaimTable):
         if not len(self):
             return []
         try:
-            return self._file.raw("ids").decode().split("\n")
+            return str(self._file._checked("ids"), "utf-8").split("\n")
         except (CacheError, UnicodeDecodeError) as exc:
             raise DamagedCache(self._file.path, f"ids: {exc}") from None
 
