@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from pakru.dates import EdtfDate
@@ -146,10 +147,15 @@ def decode_header(doc: Any) -> Header:
                 _str(pbasis), _str(text), Outlook(_int(score) or 0, _str(label), _str(quote)),
             )
         )  # fmt: skip
+    # A large dataset has thousands of events: made with _make and checked a field at a time
+    events = tuple(map(Event._make, doc["events"]))  # TypeError unless three fields each
+    "".join(map(attrgetter("id"), events))  # TypeError unless all are text
+    "".join(map(attrgetter("label"), events))
+    "".join([e.note for e in events if e.note is not None])
     return Header(
         tuple(sources),
         tuple(Topic(_str(i), _str(label), _strs(al)) for i, label, al in doc["topics"]),
         tuple(Actor(_str(n), _strs(al)) for n, al in doc["actors"]),
-        tuple(Event(_str(i), _str(label), _opt(note)) for i, label, note in doc["events"]),
+        events,
         _str(doc["sources_dir"]),
     )
