@@ -42,6 +42,7 @@ except ImportError:  # pragma: no cover
 MAGIC = b"PAKRU-CACHE\n"
 FORMAT = 4
 ROW_BLOCK = 16 * 1024  # bytes of rows under one CRC-32
+ROW_BATCH = 2048  # rows decoded together
 CHECKSUM_LIMIT = 8 * 1024 * 1024  # a smaller file is checked whole when opened (~4 ms at most)
 COLUMNS = ("start", "end", "source", "kind", "event", "date", "topic_off", "topic_ids", "row_off")
 _LENGTH = 8  # bytes of the table of contents' length
@@ -394,27 +395,34 @@ class CachedTable(ClaimTable):
         return [cache[i] for i in indices]
 
     def _decode(self, indices: list[int]) -> list[Claim]:
-        off, topic_off, topics = self._row_off, self._topic_off, self._topics_named()
+        claims: list[Claim] = []
         try:
-            rows = self._file.rows(
-                list(map(off.__getitem__, indices)), list(map(off.__getitem__, map((1).__add__, indices)))
-            )
-            decoded = json.loads(b"[" + b",".join(rows) + b"]")
-            if type(decoded) is not list or len(decoded) != len(indices):
-                raise ValueError("rows do not match their offsets")
-            # What the columns say of each claim, looked up with map() (the loop runs in C)
-            claims = codec.decode_claims(
-                decoded,
-                list(map(self._source_ids.__getitem__, map(self.source.__getitem__, indices))),
-                list(map(KINDS.__getitem__, map(self.kind.__getitem__, indices))),
-                list(map(self._event_ids.__getitem__, map(self.event.__getitem__, indices))),
-                [topics[topic_off[i] : topic_off[i + 1]] for i in indices],
-                list(map(self._dates_table().__getitem__, map(self._date.__getitem__, indices))),
-            )
+            # A batch at a time: the buffers of one batch are reused for the next, where one
+            # pass over 22,000 rows took ~20,000 fresh pages (a page fault is ~5 µs here).
+            for first in range(0, len(indices), ROW_BATCH):
+                claims += self._decode_batch(indices[first : first + ROW_BATCH])
         except (*_DAMAGE, CacheError) as exc:
             raise DamagedCache(self._file.path, str(exc)) from None
         self._cache.update(zip(indices, claims, strict=True))
         return claims
+
+    def _decode_batch(self, indices: list[int]) -> list[Claim]:
+        off, topic_off, topics = self._row_off, self._topic_off, self._topics_named()
+        rows = self._file.rows(
+            list(map(off.__getitem__, indices)), list(map(off.__getitem__, map((1).__add__, indices)))
+        )
+        decoded = json.loads(b"[" + b",".join(rows) + b"]")
+        if type(decoded) is not list or len(decoded) != len(indices):
+            raise ValueError("rows do not match their offsets")
+        # What the columns say of each claim, looked up with map() (the loop runs in C)
+        return codec.decode_claims(
+            decoded,
+            list(map(self._source_ids.__getitem__, map(self.source.__getitem__, indices))),
+            list(map(KINDS.__getitem__, map(self.kind.__getitem__, indices))),
+            list(map(self._event_ids.__getitem__, map(self.event.__getitem__, indices))),
+            [topics[topic_off[i] : topic_off[i + 1]] for i in indices],
+            list(map(self._dates_table().__getitem__, map(self._date.__getitem__, indices))),
+        )
 
     def _topics_named(self) -> tuple[str, ...]:
         """The topic_ids column as topic ids, made once (~3 ms at 100,000 claims): a claim's
