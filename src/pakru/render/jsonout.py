@@ -153,7 +153,8 @@ def write(doc: Any, out: TextIO | None = None) -> None:
     # A document is a tree made here: no cycle for the encoder to watch for (~10% faster)
     text = json.dumps(doc, ensure_ascii=ascii_only, indent=indent, check_circular=False)
     try:
-        out.write(text + "\n")
+        out.write(text)  # not text + "\n": a copy of a large document costs fresh pages
+        out.write("\n")
     except UnicodeEncodeError:
         out.write(json.dumps(doc, ensure_ascii=True, indent=indent) + "\n")
     out.flush()
