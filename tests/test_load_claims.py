@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pakru import load
+from pakru import records
 from pakru.errors import Problem
 from pakru.yamlnodes import Map, parse
 
@@ -50,9 +50,9 @@ def claim_node(choice: dict[str, str | None]) -> Map:
 def read(node: Map, *, fast: bool) -> tuple[object, list[Problem]]:
     with pytest.MonkeyPatch.context() as patch:
         if not fast:
-            patch.setattr(load, "_plain_claim", lambda m: None)
+            patch.setattr(records, "_plain_claim", lambda m: None)
         problems: list[Problem] = []
-        made = load._claim(load._Reader("f.yaml", problems), node)
+        made = records.read_claim(records.Reader("f.yaml", problems), node)
     return made, problems
 
 
@@ -76,6 +76,6 @@ def test_fast_path_is_the_full_checks(choice: dict[str, str | None]) -> None:
 def test_fast_path_takes_the_usual_claim() -> None:
     usual = {k: good[0] for k, (good, _) in VARIANTS.items()}
     node = claim_node(usual | {"stance": '"+1"', "actors": "[Russia]"})
-    claim = load._plain_claim(node)
+    claim = records._plain_claim(node)
     assert claim is not None and claim.id == "c-1_a" and claim.stance == 1 and claim.actors == ("Russia",)
     assert read(node, fast=False) == ((claim, node), [])
