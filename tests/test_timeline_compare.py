@@ -92,3 +92,52 @@ def test_compare_matches_a_plain_reading_on_every_topic(shipped, shipped_dataset
                 assert [(x.event.id, x.claims) for x in result.shared] == [
                     (e, cs) for e, cs in shared if len({c.source for c in cs}) > 1
                 ]
+
+
+def test_timeline_order_matches_a_plain_sort(shipped, shipped_dataset) -> None:  # type: ignore[no-untyped-def]
+    """order() sorts packed int keys; this is the same order from a tuple key, on the shipped
+    data from memory and from the cache, whole and on every source's claims."""
+    import random
+
+    from pakru.store import open_dataset
+    from pakru.table import UNDATED
+
+    def reference(d, indices):  # type: ignore[no-untyped-def]
+        t = d.claims
+        published = [s.published.start.toordinal() for s in d.sources]
+
+        def key(i: int) -> tuple[int, int, int, int]:
+            if t.start[i] == UNDATED:
+                return (10**7, published[t.source[i]], 0, i)
+            return (t.start[i], t.end[i], published[t.source[i]], i)
+
+        groups: dict[int, list[int]] = {}
+        out: list[list[int]] = []
+        for i in sorted(indices, key=key):
+            e = t.event[i]
+            if e < 0:
+                out.append([i])
+            elif e in groups:
+                groups[e].append(i)
+            else:
+                groups[e] = [i]
+                out.append(groups[e])
+        return out
+
+    rng = random.Random(5)
+    for d in (shipped_dataset, open_dataset(shipped).dataset):
+        everything = list(range(len(d.claims)))
+        samples = [everything, sorted(rng.sample(everything, 100)), everything[::-1]]
+        samples += [[i for i in everything if d.claims.source[i] == s] for s in range(len(d.sources))]
+        for indices in samples:
+            full = reference(d, indices)
+            assert timeline.order(d, indices) == full
+            for limit in (1, 7, 50, len(indices) - 1):
+                shown, left = [], limit
+                for group in full:  # what build() shows of the whole order, up to limit claims
+                    if left <= 0:
+                        break
+                    shown.append(group[:left])
+                    left -= len(shown[-1])
+                got = timeline.build(d, indices, limit=limit)
+                assert [[d.claims.index_of(c.id) for c in e.claims] for e in got.entries] == shown

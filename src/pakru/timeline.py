@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import compress
 from typing import NamedTuple
 
 from pakru.dates import decade_of
@@ -10,7 +11,8 @@ from pakru.model import Claim, Dataset
 from pakru.table import UNDATED as UNDATED_ORDINAL
 
 UNDATED = "Undated"
-_LAST = 10**7  # after every real date ordinal
+_LAST = 10**7  # after every real date ordinal (below 2**24)
+_INDEX = (1 << 32) - 1  # an index in a packed key
 
 
 class Entry(NamedTuple):
@@ -49,37 +51,48 @@ def heading(claim: Claim, by: str) -> str:
     return str(claim.date.start.year) if by == "year" else decade_of(claim.date)
 
 
-def order(dataset: Dataset, indices: Sequence[int]) -> list[list[int]]:
+def order(dataset: Dataset, indices: Sequence[int], limit: int | None = None) -> list[list[int]]:
     """Groups of claim indices in timeline order; claims sharing an event form one group.
 
     Dated claims by their earliest then latest day, then their source's publication
     date, then dataset order; undated claims last, by their source's publication date.
-    A group sits where its earliest claim does.
+    A group sits where its earliest claim does. With ``limit``, only the first groups,
+    enough to hold that many claims.
     """
     t = dataset.claims
     published = [s.published.start.toordinal() for s in dataset.sources]
-    start, end, source, event = t.start, t.end, t.source, t.event
-
-    def key(i: int) -> tuple[int, int, int, int]:
-        s = start[i]
-        if s == UNDATED_ORDINAL:
-            return (_LAST, published[source[i]], 0, i)
-        return (s, end[i], published[source[i]], i)
-
-    groups: dict[int, list[int]] = {}
+    # Each claim's key (start day or _LAST, end day or publication day, publication day or 0,
+    # index) packed into one int, so that sorting compares ints in C: sorting 100,000
+    # claims on tuples from a key function took ~0.35 s. Days are below 2**24.
+    pub = list(map(published.__getitem__, map(t.source.__getitem__, indices)))
+    keys = [
+        (_LAST << 80 | p << 56 | i) if s == UNDATED_ORDINAL else (s << 80 | e << 56 | p << 32 | i)
+        for s, e, p, i in zip(
+            map(t.start.__getitem__, indices), map(t.end.__getitem__, indices), pub, indices, strict=True
+        )
+    ]
+    keys.sort()
+    ordered = list(map(_INDEX.__and__, keys))
+    events = list(map(t.event.__getitem__, ordered))
+    if limit is not None and limit < len(ordered):
+        # The groups begun by the first `limit` claims hold at least that many; only their
+        # events' claims need gathering, found in C (compress) among all the others.
+        wanted = {e for e in events[:limit] if e >= 0}
+        members: dict[int, list[int]] = {e: [] for e in wanted}
+        for i, e in compress(zip(ordered, events, strict=True), map(wanted.__contains__, events)):
+            members[e].append(i)
+        ordered, events = ordered[:limit], events[:limit]
+    else:
+        members = {}
+        for i, e in zip(ordered, events, strict=True):
+            if e >= 0:
+                members.setdefault(e, []).append(i)
     out: list[list[int]] = []
-    for i in sorted(indices, key=key):
-        e = event[i]
-        if e >= 0:
-            group = groups.get(e)
-            if group is not None:
-                group.append(i)
-                continue
-            group = groups[e] = []
-            group.append(i)
-            out.append(group)
-        else:
+    for i, e in zip(ordered, events, strict=True):
+        if e < 0:
             out.append([i])
+        elif members[e][0] == i:  # the group's earliest claim: the group sits here
+            out.append(members[e])
     return out
 
 
@@ -92,7 +105,7 @@ def build(
     dataset stays cheap.
     """
     t = dataset.claims
-    groups = order(dataset, range(len(t)) if indices is None else indices)
+    groups = order(dataset, range(len(t)) if indices is None else indices, limit)
     shown: list[list[int]] = []
     left = limit
     for group in groups:
