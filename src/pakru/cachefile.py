@@ -283,7 +283,7 @@ class Opened:
         """The bytes of rows, each from begins[n] to ends[n] within the rows section; the
         blocks they lie in are checked against their CRCs first (each block once)."""
         if self._unchecked_blocks:
-            if len(begins) * 4 >= self._unchecked_blocks:  # most blocks: check them all
+            if len(begins) * 4 >= self._unchecked_blocks:  # many rows: cheaper to check every block
                 self._check_blocks(range(self._blocks))
             else:
                 wanted = {a // ROW_BLOCK for a in begins}  # where each row begins and ends
