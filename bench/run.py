@@ -6,7 +6,8 @@
 
 Every figure is a fresh process (start-up included) with stdout to /dev/null, as a script would run
 it, and with a warm cache (one untimed run first) unless it says "first run". Commands of one group
-run in turn, round after round, so that drift hits them alike; the median of the runs is reported.
+run in turn, round after round and in a fresh order each round, so that drift hits them alike;
+the median of the runs is reported.
 Baselines (`python -c pass`, `import typer`, `import typer, rich.table, rapidfuzz.process`) are
 measured in the same run with the same interpreter. pakru runs from its compiled bytecode, as it
 does once pip has installed it (PYTHONDONTWRITEBYTECODE is dropped from the environment). Synthetic
@@ -26,6 +27,7 @@ import datetime
 import json
 import os
 import platform
+import random
 import re
 import shutil
 import statistics
@@ -117,10 +119,14 @@ def measure(
             print(f"  ! {' '.join(cmd)}: exit {warm.code}: {warm.stderr.strip()[-300:]}", flush=True)
     samples = {key: [run_once(cmd, env)] for key, (cmd, env) in group.items()}
     wanted = {key: runs if got[0].seconds < SLOW else slow for key, got in samples.items()}
+    keys = list(group)
     for i in range(1, max(wanted.values(), default=0)):
-        for key, (cmd, env) in group.items():
+        # A fresh order each round: this machine's speed drifts in bursts, and a fixed order
+        # let a burst that recurs at the same point of each round fall on the same command.
+        random.Random(i).shuffle(keys)
+        for key in keys:
             if i < wanted[key]:
-                samples[key].append(run_once(cmd, env))
+                samples[key].append(run_once(*group[key]))
     for key, got in samples.items():
         report(key, group[key][0], got)
     return samples
