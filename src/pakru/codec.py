@@ -18,16 +18,12 @@ _ORD = date.toordinal
 _FROM = date.fromordinal
 
 
-def _date(d: EdtfDate | None) -> list[Any] | None:
-    if d is None:
-        return None
+def encode_date(d: EdtfDate) -> list[Any]:
     return [d.text, _ORD(d.start), _ORD(d.end), d.label, d.approximate, d.uncertain]
 
 
-def _undate(row: Any) -> EdtfDate | None:
-    if row is None:
-        return None
-    text, start, end, label, approximate, uncertain = row
+def decode_date(row: Any) -> EdtfDate:
+    text, start, end, label, approximate, uncertain = row  # null or another length: an error
     if type(text) is not str or type(label) is not str or type(start) is not int or type(end) is not int:
         raise TypeError("bad date")
     return EdtfDate(text, _FROM(start), _FROM(end), label, bool(approximate), bool(uncertain))
@@ -63,7 +59,7 @@ def encode_header(d: Dataset) -> dict[str, Any]:
     return {
         "sources": [
             [
-                s.id, s.title, s.author, s.author_note, s.outlet, s.outlet_basis, _date(s.published),
+                s.id, s.title, s.author, s.author_note, s.outlet, s.outlet_basis, encode_date(s.published),
                 s.published_basis, s.text, [s.outlook.score, s.outlook.label, s.outlook.quote],
             ]
             for s in d.sources
@@ -79,17 +75,6 @@ def encode_claim(c: Claim) -> list[Any]:
     """A claim's row: what the columns do not hold (source, kind, event, topics and the date's
     place in the table of dates are there)."""
     return [c.id, c.date_basis, c.summary, c.quote, list(c.actors), c.date_note, c.stance]
-
-
-def encode_date(d: EdtfDate) -> list[Any]:
-    return _date(d)  # type: ignore[return-value]  # not None for a date
-
-
-def decode_date(row: Any) -> EdtfDate:
-    date = _undate(row)
-    if date is None:
-        raise TypeError("expected a date")
-    return date
 
 
 def decode_claims(
@@ -145,13 +130,11 @@ def decode_header(doc: Any) -> Header:
     sources = []
     for sid, title, author, note, outlet, obasis, published, pbasis, text, outlook in doc["sources"]:
         score, label, quote = outlook
-        published_date = _undate(published)
-        if published_date is None:
-            raise ValueError("source without a publication date")
         sources.append(
             Source(
-                _str(sid), _str(title), _opt(author), _opt(note), _opt(outlet), _opt(obasis), published_date,
-                _str(pbasis), _str(text), Outlook(_int(score) or 0, _str(label), _str(quote)),
+                _str(sid), _str(title), _opt(author), _opt(note), _opt(outlet), _opt(obasis),
+                decode_date(published), _str(pbasis), _str(text),
+                Outlook(_int(score) or 0, _str(label), _str(quote)),
             )
         )  # fmt: skip
     # A large dataset has thousands of events: made with _make and checked a field at a time
