@@ -74,21 +74,15 @@ def order(dataset: Dataset, indices: Sequence[int], limit: int | None = None) ->
     keys.sort()
     ordered = list(map(_INDEX.__and__, keys))
     events = list(map(t.event.__getitem__, ordered))
-    if limit is not None and limit < len(ordered):
-        # The groups begun by the first `limit` claims hold at least that many; only their
-        # events' claims need gathering, found in C (compress) among all the others.
-        wanted = {e for e in events[:limit] if e >= 0}
-        members: dict[int, list[int]] = {e: [] for e in wanted}
-        for i, e in compress(zip(ordered, events, strict=True), map(wanted.__contains__, events)):
-            members[e].append(i)
-        ordered, events = ordered[:limit], events[:limit]
-    else:
-        members = {}
-        for i, e in zip(ordered, events, strict=True):
-            if e >= 0:
-                members.setdefault(e, []).append(i)
+    # The groups begun by the first `limit` claims hold at least that many: only their events'
+    # claims need gathering, found in C (compress) among all the others.
+    shown = len(ordered) if limit is None else limit
+    wanted = {e for e in events[:shown] if e >= 0}
+    members: dict[int, list[int]] = {e: [] for e in wanted}
+    for i, e in compress(zip(ordered, events, strict=True), map(wanted.__contains__, events)):
+        members[e].append(i)
     out: list[list[int]] = []
-    for i, e in zip(ordered, events, strict=True):
+    for i, e in zip(ordered[:shown], events[:shown], strict=True):
         if e < 0:
             out.append([i])
         elif members[e][0] == i:  # the group's earliest claim: the group sits here
