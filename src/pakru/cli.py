@@ -73,6 +73,16 @@ def _silence_stdout() -> None:
         pass
 
 
+def _stdout_closed() -> bool:
+    """Flush stdout; True if its reader has gone (stdout is then silenced)."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        return True
+    return False
+
+
 def _run(fn: F) -> F:
     """The single exit point for errors raised by a command."""
 
@@ -467,10 +477,7 @@ def main(argv: list[str] | None = None) -> None:
     except BrokenPipeError:
         _silence_stdout()
         sys.exit(EXIT_PIPE)
-    try:
-        sys.stdout.flush()
-    except BrokenPipeError:
-        _silence_stdout()
+    if _stdout_closed():
         sys.exit(EXIT_PIPE)
     sys.exit(code if isinstance(code, int) else 0)
 
@@ -501,10 +508,8 @@ def run() -> NoReturn:
         _stderr(str(code))
         code = 1
     try:
-        sys.stdout.flush()
-    except BrokenPipeError:
-        _silence_stdout()
-        code = EXIT_PIPE
+        if _stdout_closed():
+            code = EXIT_PIPE
     except (OSError, ValueError):
         pass
     try:
