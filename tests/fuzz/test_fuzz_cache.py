@@ -239,3 +239,30 @@ def test_damaged_table_of_contents(damage: str, ds: Path, cache: Path, zygote: Z
         assert_correct(r, want[" ".join(command)])
     # A large cache is checked as it is read: the first command that reads the damage warns
     assert warned(b"".join(r.stderr for r in runs)), [r.stderr for r in runs]
+
+
+def test_postings_out_of_range_in_a_resigned_cache(ds: Path, cache: Path, zygote: Zygote) -> None:
+    """A posting of -2, with the section's CRC and the TOC re-signed to match: Python would read
+    it as the last claim but one and serve it under the topic, but for the range check on the
+    topic's list."""
+    import zlib
+
+    command = ("--data", str(ds), "compare", "--topic", "helicopters", "--json")
+    want = json.loads(zygote.run("--no-cache", *command).stdout)
+    zygote.run(*command)
+    file = the_cache_file(cache)
+    parts = split_cache(file.read_bytes())
+    if parts is None:
+        pytest.skip("the cache is no longer in a format this test knows")
+    toc, body, join = parts
+    topic = [t[0] for t in toc["header"]["topics"]].index("helicopters")
+    off_at, _, _ = toc["sections"]["posting_off"]
+    first = int.from_bytes(body[off_at + 8 * topic : off_at + 8 * topic + 8], sys.byteorder)
+    offset, length, _ = toc["sections"]["postings"]
+    at = offset + 8 * first  # the topic's first posting
+    body[at : at + 8] = (-2).to_bytes(8, sys.byteorder, signed=True)
+    toc["sections"]["postings"][2] = zlib.crc32(body[offset : offset + length])
+    file.write_bytes(join(json.dumps(toc).encode(), bytes(body)))
+    r = zygote.run(*command)
+    assert_correct(r, want)
+    assert warned(r.stderr), r.stderr
