@@ -50,7 +50,12 @@ def with_summary(dataset_copy: Path, summary: str) -> Path:
 def outputs(path: Path) -> list[str]:
     out = []
     for env in ({}, {"FORCE_COLOR": "1", "COLUMNS": "500"}):
-        for args in (["timeline"], ["show", "beta-002"], ["search", "helicopters"]):
+        for args in (
+            ["timeline"],
+            ["show", "beta-002"],
+            ["search", "helicopters"],
+            ["compare", "--topic", "helicopters"],
+        ):
             r = runner.invoke(app, ["--no-cache", "--data", str(path), *args], env=env)
             assert r.exit_code == 0, (args, r.stderr)
             out.append(r.stdout)
