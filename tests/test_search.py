@@ -121,6 +121,15 @@ def test_resolve_names(fixture_dataset) -> None:  # type: ignore[no-untyped-def]
         query.resolve_topic(d, "Indonesia")
 
 
+def test_a_topic_id_names_that_topic_before_any_alias(fixture_dataset) -> None:  # type: ignore[no-untyped-def]
+    d = fixture_dataset
+    # another topic whose alias folds to the id "india": the id, given exactly, still wins
+    decoy = d.topics[0]._replace(aliases=("India",))
+    d = d._replace(topics=(decoy, *d.topics[1:]))
+    assert query.resolve_topic(d, "india").id == "india"
+    assert query.resolve_topic(d, "India").id == decoy.id  # not an id: the names, in order
+
+
 def test_select_agrees_with_apply(shipped_dataset) -> None:  # type: ignore[no-untyped-def]
     from datetime import date
 

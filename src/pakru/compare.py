@@ -7,9 +7,8 @@ from itertools import groupby
 from operator import attrgetter
 from typing import NamedTuple
 
-from pakru.model import Claim, Dataset, Event, Source, Topic
+from pakru.model import Claim, Dataset, Event, Source, Topic, dates_disagree
 from pakru.table import UNDATED
-from pakru.timeline import dates_disagree
 
 
 class SourceView(NamedTuple):

@@ -83,6 +83,12 @@ class Claim(NamedTuple):
     stance: int | None = None
 
 
+def dates_disagree(claims: Sequence[Claim]) -> bool:
+    """Sources date one event differently: some two dated attestations cannot both be right."""
+    dated = [c.date for c in claims if c.date is not None]
+    return any(not a.overlaps(b) for i, a in enumerate(dated) for b in dated[i + 1 :])
+
+
 class Dataset(NamedTuple):
     sources: tuple[Source, ...]
     topics: tuple[Topic, ...]

@@ -7,7 +7,7 @@ from itertools import compress
 from typing import NamedTuple
 
 from pakru.dates import decade_of
-from pakru.model import Claim, Dataset
+from pakru.model import Claim, Dataset, dates_disagree
 from pakru.table import UNDATED as UNDATED_ORDINAL
 
 UNDATED = "Undated"
@@ -29,12 +29,6 @@ class Entry(NamedTuple):
     @property
     def conflict(self) -> bool:
         return dates_disagree(self.claims)
-
-
-def dates_disagree(claims: Sequence[Claim]) -> bool:
-    """Sources date one event differently: some two dated attestations cannot both be right."""
-    dated = [c.date for c in claims if c.date is not None]
-    return any(not a.overlaps(b) for i, a in enumerate(dated) for b in dated[i + 1 :])
 
 
 class Timeline(NamedTuple):
