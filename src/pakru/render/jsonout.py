@@ -20,6 +20,9 @@ if TYPE_CHECKING:  # only the command that needs one imports its module
     from pakru.timeline import Timeline
 
 
+LIST_CHUNK = 64  # items of a list document encoded together
+
+
 def source_obj(s: Source) -> dict[str, Any]:
     return {
         "id": s.id,
@@ -151,10 +154,24 @@ def write(doc: Any, out: TextIO | None = None) -> None:
     isatty = getattr(out, "isatty", None)
     indent = 2 if isatty is not None and isatty() else None
     # A document is a tree made here: no cycle for the encoder to watch for (~10% faster)
-    text = json.dumps(doc, ensure_ascii=ascii_only, indent=indent, check_circular=False)
-    try:
-        out.write(text)  # not text + "\n": a copy of a large document costs fresh pages
+    as_is = json.JSONEncoder(ensure_ascii=ascii_only, indent=indent, check_circular=False).encode
+    escaped = json.JSONEncoder(ensure_ascii=True, indent=indent, check_circular=False).encode
+    if indent is None and isinstance(doc, list):
+        # A list a few items at a time (a long timeline is 256 KB of JSON): the same text as
+        # one dumps(), without the whole of it in memory twice (~4 ms of a 100 ms run)
+        out.write("[")
+        for first in range(0, len(doc), LIST_CHUNK):
+            part = doc[first : first + LIST_CHUNK]
+            gap = ", " if first else ""
+            try:
+                out.write(gap + ", ".join(map(as_is, part)))
+            except UnicodeEncodeError:  # nothing of this chunk was written: all of it again
+                out.write(gap + ", ".join(map(escaped, part)))
+        out.write("]\n")
+    else:
+        try:
+            out.write(as_is(doc))  # then "\n": a copy of a large document costs fresh pages
+        except UnicodeEncodeError:
+            out.write(escaped(doc))
         out.write("\n")
-    except UnicodeEncodeError:
-        out.write(json.dumps(doc, ensure_ascii=True, indent=indent) + "\n")
     out.flush()
