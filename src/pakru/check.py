@@ -1,7 +1,5 @@
 """`pakru check`: validate a dataset from its files, never from the cache."""
 
-from __future__ import annotations
-
 import os
 from typing import Any, NamedTuple
 

@@ -1,7 +1,5 @@
 """A claim's quote in the context of its source, and how to cite the source."""
 
-from __future__ import annotations
-
 import re
 import unicodedata
 from pathlib import Path

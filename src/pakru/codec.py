@@ -4,8 +4,6 @@ Decoding trusts nothing: a row of the wrong length or type raises ValueError or
 TypeError, which the store treats as a damaged cache.
 """
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from datetime import date
 from operator import attrgetter

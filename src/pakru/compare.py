@@ -1,7 +1,5 @@
 """What each source says on one topic, and where the sources agree or differ."""
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from itertools import groupby
 from operator import attrgetter

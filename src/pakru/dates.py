@@ -7,8 +7,6 @@ or either end of an interval. Every date covers a range of days, from its
 earliest to its latest, which is what sorting and range filters use.
 """
 
-from __future__ import annotations
-
 import functools
 import re
 from datetime import date
@@ -54,7 +52,7 @@ class EdtfDate(NamedTuple):
     def sort_key(self) -> tuple[int, int]:
         return (self.start.toordinal(), self.end.toordinal())
 
-    def overlaps(self, other: EdtfDate) -> bool:
+    def overlaps(self, other: "EdtfDate") -> bool:
         return self.start <= other.end and other.start <= self.end
 
     def __str__(self) -> str:

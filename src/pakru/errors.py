@@ -1,7 +1,5 @@
 """The one error type pakru shows to users, and the problems it carries."""
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 

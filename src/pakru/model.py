@@ -6,8 +6,6 @@ compiled at import) against ~0.13 ms, and ~3 µs to build against ~0.3 µs,
 which is 0.3 s of a 100,000-claim start-up.
 """
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -94,7 +92,7 @@ class Dataset(NamedTuple):
     topics: tuple[Topic, ...]
     actors: tuple[Actor, ...]
     events: tuple[Event, ...]
-    claims: ClaimTable  # a sequence of Claim, with columns for filtering and sorting
+    claims: "ClaimTable"  # a sequence of Claim, with columns for filtering and sorting
     path: str  # the events.yaml it came from
     sources_dir: str
     # Lookups, derived once by Dataset.of
@@ -113,10 +111,10 @@ class Dataset(NamedTuple):
         topics: tuple[Topic, ...],
         actors: tuple[Actor, ...],
         events: tuple[Event, ...],
-        claims: Sequence[Claim] | ClaimTable,
+        claims: "Sequence[Claim] | ClaimTable",
         path: str = "",
         sources_dir: str = "",
-    ) -> Dataset:
+    ) -> "Dataset":
         from pakru.table import ClaimTable, MemoryTable
 
         source_index = {s.id: i for i, s in enumerate(sources)}

@@ -1,7 +1,5 @@
 """Filters shared by every command, and resolving what a user types to ids."""
 
-from __future__ import annotations
-
 from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import NamedTuple

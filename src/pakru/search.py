@@ -9,8 +9,6 @@ rather than per text keeps long claims from winning by length, and the
 vocabulary step keeps the per-claim work to one regular-expression scan.
 """
 
-from __future__ import annotations
-
 import bisect
 import re
 from array import array
@@ -38,7 +36,7 @@ class SearchIndex(NamedTuple):
     vocabulary: tuple[str, ...]  # every distinct word, sorted
 
     @classmethod
-    def build(cls, dataset: Dataset) -> SearchIndex:
+    def build(cls, dataset: Dataset) -> "SearchIndex":
         builder = IndexBuilder()
         corpus = "".join(builder.chunks(dataset))
         return cls(corpus, tuple(builder.starts), tuple(sorted(builder.vocabulary)))

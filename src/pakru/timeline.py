@@ -1,7 +1,5 @@
 """Claims in chronological order, with the claims of one event kept together."""
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from itertools import compress
 from typing import NamedTuple
