@@ -41,11 +41,11 @@ except ImportError:  # pragma: no cover
     from hashlib import blake2b
 
 MAGIC = b"PAKRU-CACHE\n"
-FORMAT = 5
+FORMAT = 6
 ROW_BLOCK = 16 * 1024  # bytes of rows under one CRC-32
 ROW_BATCH = 2048  # rows decoded together
 CHECKSUM_LIMIT = 8 * 1024 * 1024  # a smaller file is checked whole when opened (~4 ms at most)
-COLUMNS = ("start", "end", "source", "kind", "event", "date", "topic_off", "topic_ids", "row_off")
+COLUMNS = ("start", "end", "source", "kind", "event", "date", "rank", "topic_off", "topic_ids", "row_off")
 _LENGTH = 8  # bytes of the table of contents' length
 _DIGEST = 16  # bytes of the table of contents' own checksum, always verified
 # Anything that reading untrusted JSON and numbers can raise; all of it means "damaged".
@@ -98,6 +98,7 @@ def write(out: IO[bytes], d: Dataset, key: str, stat: list[Any] | None) -> None:
         ("source", t.source),
         ("kind", t.kind),
         ("event", t.event),
+        ("rank", t.date_ranks()),
     ):
         section(name, array("q", column).tobytes())
     topic_off, topic_ids = array("q", [0]), array("q")  # per claim, its topics
@@ -356,6 +357,7 @@ class CachedTable(ClaimTable):
         self.event = event = opened.ints("event")
         self._date = date = opened.ints("date")
         self._date_table: list[EdtfDate | None] | None = None
+        self._ranks = opened.ints("rank")  # only ever compared, never an index: not range-checked
         self._topic_off = opened.ints("topic_off")
         self._topic_ids = topic_ids = opened.ints("topic_ids")
         self._topic_names_flat: tuple[str, ...] | None = None
@@ -463,6 +465,9 @@ class CachedTable(ClaimTable):
             if not within(postings, 0, len(self)):
                 raise DamagedCache(self._file.path, "topic postings out of range")
         return self._postings[self._posting_off[topic] : self._posting_off[topic + 1]]
+
+    def date_ranks(self) -> Sequence[int]:
+        return self._ranks
 
     def ids(self) -> Sequence[str]:
         if not len(self):

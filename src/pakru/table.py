@@ -37,6 +37,21 @@ class ClaimTable(Sequence[Claim]):
     def ids(self) -> Sequence[str]:
         raise NotImplementedError
 
+    def date_ranks(self) -> Sequence[int]:
+        """Each claim's place in date order: undated last, then by earliest and latest day,
+        then by id. A cache stores them, so that compare sorts 22,000 claims of 100,000 on
+        one int each, with no key to build from their dates and ids (~20 ms)."""
+        ids = self.ids()
+        order = sorted(range(len(self)), key=ids.__getitem__)
+        packed = [  # (undated, start, end) in one int, compared in C; days are below 2**22
+            (s == UNDATED) << 44 | (s + 1) << 22 | (e + 1) for s, e in zip(self.start, self.end, strict=True)
+        ]
+        order.sort(key=packed.__getitem__)
+        ranks = [0] * len(order)
+        for rank, i in enumerate(order):
+            ranks[i] = rank
+        return ranks
+
     def __len__(self) -> int:
         return len(self.source)
 
