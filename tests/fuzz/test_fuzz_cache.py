@@ -203,7 +203,7 @@ TOC_DAMAGE: dict[str, tuple[Tamper, bool, str]] = {  # name: (tamper, big, the k
     "big-dates-changed": (section("dates", b"[[", b"[{"), True, ""),
     "date-count-too-large": (toc_set(("dates",), 10**6), False, ""),
     "date-count-too-small": (toc_set(("dates",), 0), False, ""),
-    "big-row-not-json": (section("rows", b'["alpha-001"', b'{"alpha-001"'), True, ""),
+    "big-row-wrong-width": (section("rows", b"alpha-001\x1f", b"alpha-001\x1e"), True, ""),
     "big-corpus-not-utf8": (section("corpus", b"", b"\xff"), True, ""),
 }
 
