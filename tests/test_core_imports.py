@@ -61,3 +61,26 @@ def test_plain_and_json_runs_do_not_import_rich() -> None:
 def test_rapidfuzz_and_yaml_are_imported_lazily() -> None:
     mods = loaded_after("import pakru.cli")
     assert {"rapidfuzz", "yaml", "rich"}.isdisjoint(mods)
+
+
+def test_a_cached_run_imports_neither_the_loader_nor_yaml(tmp_path: object) -> None:
+    """Once the cache is built, --data and the shipped dataset alike are answered from it alone."""
+    from conftest import FIXTURE
+
+    code = (
+        f"import os; os.environ['PAKRU_CACHE_DIR'] = {str(tmp_path)!r}\n"
+        "from pakru.cli import main\n"
+        "def run(args):\n"
+        "    try: main(args)\n"
+        "    except SystemExit as e: assert e.code == 0, e.code\n"
+        f"run(['--data', {str(FIXTURE)!r}, 'timeline'])\n"
+        "import sys\n"
+        "for m in [m for m in sys.modules if m.startswith(('pakru', 'yaml'))]: del sys.modules[m]\n"
+        "from pakru.cli import main\n"
+        f"run(['--data', {str(FIXTURE)!r}, 'compare', '--topic', 'india'])\n"
+    )
+    probe = code + "import json; print(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    mods = set(json.loads(out.stdout.splitlines()[-1]))
+    assert "pakru.load" not in mods and "pakru.records" not in mods and "yaml" not in mods

@@ -19,6 +19,7 @@ from pakru import textnorm
 from pakru.errors import DatasetError, Problem
 from pakru.model import Claim, Dataset, Source
 from pakru.records import Reader, read_actor, read_claim, read_event, read_source, read_topic
+from pakru.store import events_file
 from pakru.yamlnodes import Map, Node, Scalar, Seq, describe, parse
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
@@ -114,13 +115,6 @@ def check_control_characters(text: str, name: str) -> None:
 
 def default_sources_dir(events_path: Path) -> Path:
     return events_path.parent / "sources"
-
-
-def events_file(path: Path) -> Path:
-    """A folder stands for the events.yaml in it, unless it is itself named events.yaml."""
-    if path.is_dir() and (path.name != "events.yaml" or (path / "events.yaml").exists()):
-        return path / "events.yaml"
-    return path
 
 
 def load(path: str | os.PathLike[str], *, check_quotes: bool = True) -> Dataset:

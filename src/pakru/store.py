@@ -57,9 +57,14 @@ def locate(explicit: str | os.PathLike[str] | None = None) -> Path:
     chosen = explicit if explicit not in (None, "") else os.environ.get("PAKRU_DATA") or None
     if chosen is None:
         return packaged_dataset()
-    from pakru.load import events_file
-
     return events_file(Path(chosen).expanduser())
+
+
+def events_file(path: Path) -> Path:
+    """A folder stands for the events.yaml in it, unless it is itself named events.yaml."""
+    if path.is_dir() and (path.name != "events.yaml" or (path / "events.yaml").exists()):
+        return path / "events.yaml"
+    return path
 
 
 def cache_dir() -> Path:
