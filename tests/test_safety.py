@@ -107,3 +107,28 @@ def test_any_text_is_printed_and_harmless(dataset_copy: Path, text: str) -> None
         plain = re.sub(r"\x1b\[[0-9;]*m", "", out)
         assert not RAW_CONTROL.search(plain)
         assert expected in " ".join(plain.split())
+
+
+def test_a_listing_cleans_every_field_it_prints() -> None:
+    """compare's listing cleans field by field; a date label comes from pakru, but a cache
+    could hold any, so it is cleaned too."""
+    import io
+    from datetime import date
+
+    from pakru.dates import EdtfDate
+    from pakru.model import Claim
+    from pakru.render import plain
+
+    day = date(2018, 1, 1)
+    plain_claim = Claim(
+        "a-1", "s", EdtfDate("2018", day, day, "2018", False, False), "stated", "event", "s", "q"
+    )
+    for field in ("id", "summary", "quote", "date"):
+        for text in HOSTILE:
+            hostile = EdtfDate("2018", day, day, text, False, False) if field == "date" else text
+            w = plain.Writer(io.StringIO())
+            plain._listing(w, [plain_claim, plain_claim._replace(**{field: hostile})])
+            w.flush()
+            printed = w.out.getvalue()  # type: ignore[attr-defined]
+            assert not RAW_CONTROL.search(printed), (field, text, printed)
+            assert printed.count("\n") == 4 and printed.startswith("- 2018: s [a-1]\n  “q”\n")

