@@ -31,10 +31,11 @@ class Writer:
         self.lines.append("\t".join(clean(cell) for cell in cells))
 
     def spill(self) -> None:
-        """Write out what has gathered once it is a few thousand items: the text of a large
-        compare (53,000 lines) is then never built whole, and its memory is reused, where a
-        fresh page costs ~5 µs to fault in here."""
-        if len(self.lines) >= 4096:
+        """Write out what has gathered once it is a couple of thousand items (of up to two
+        lines): the text of a large compare (53,000 lines) is then never built whole, and its
+        memory is reused, where a fresh page costs ~5 µs to fault in here (at 4,096 items of
+        two lines, writing a compare at 100,000 claims faulted 1,700 pages: ~9 ms)."""
+        if len(self.lines) >= 2048:
             self._write()
 
     def flush(self) -> None:
