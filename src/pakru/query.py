@@ -46,11 +46,11 @@ def apply(claims: Iterable[Claim], f: Filters) -> list[Claim]:
     return out
 
 
-def select(dataset: Dataset, f: Filters) -> list[int]:
-    """The indices of the claims that pass every filter, read from the table's columns.
+def select(dataset: Dataset, f: Filters) -> Sequence[int]:
+    """The indices of the claims that pass every filter, in order, read from the table's columns.
 
     The same rules as apply(), without building a Claim for each row; a test keeps
-    the two in agreement.
+    the two in agreement. With no filter, a range: a list of 100,000 ints cost ~3 ms.
     """
     t = dataset.claims
     indices: list[int] | range = range(len(t))
@@ -74,7 +74,7 @@ def select(dataset: Dataset, f: Filters) -> list[int]:
             for i in indices
             if start[i] != UNDATED and (low is None or end[i] >= low) and (high is None or start[i] <= high)
         ]
-    return list(indices)
+    return indices
 
 
 def check_kinds(kinds: Sequence[str]) -> tuple[str, ...]:
