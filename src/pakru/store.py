@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
@@ -107,17 +107,44 @@ def fingerprint(events_path: Path) -> str:
 def signature(events_path: Path, *, racy_before: int | None = None) -> list[Any] | None:
     """Name, size and mtime of each file; None if one changed too recently to trust."""
     out: list[Any] = []
-    stat = os.stat
-    for path in _files(events_path):
-        try:
-            st = stat(path)
-        except OSError:
-            out.append([os.path.basename(path), None, None])
+    for name, st in _stats(events_path):
+        if st is None:
+            out.append([name, None, None])
             continue
         if racy_before is not None and st.st_mtime_ns > racy_before:
             return None
-        out.append([os.path.basename(path), st.st_size, st.st_mtime_ns])
+        out.append([name, st.st_size, st.st_mtime_ns])
     return out
+
+
+def _stats(events_path: Path) -> Iterator[tuple[str, os.stat_result | None]]:
+    """Each file of _files() by name, with its stat (None if it cannot be had). The source
+    texts are statted relative to their folder: a large dataset has thousands, and resolving
+    each whole path took ~30% of the time (~3 ms of 2,000 files)."""
+    stat = os.stat
+    try:
+        yield events_path.name, stat(events_path)
+    except OSError:
+        yield events_path.name, None
+    if stat not in os.supports_dir_fd or not hasattr(os, "O_DIRECTORY"):  # pragma: no cover
+        for path in _files(events_path)[1:]:
+            try:
+                yield os.path.basename(path), stat(path)
+            except OSError:
+                yield os.path.basename(path), None
+        return
+    try:
+        folder = os.open(os.path.join(os.path.dirname(events_path), "sources"), os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return  # no folder of source texts (or not one that can be read): no files in it
+    try:
+        for name in sorted(os.listdir(folder)):
+            try:
+                yield name, stat(name, dir_fd=folder)
+            except OSError:
+                yield name, None
+    finally:
+        os.close(folder)
 
 
 class Loaded(NamedTuple):
