@@ -1,7 +1,6 @@
 """What each source says on one topic, and where the sources agree or differ."""
 
 from collections.abc import Sequence
-from itertools import groupby
 from typing import NamedTuple
 
 from pakru.model import Claim, Dataset, Event, Source, Topic, dates_disagree
@@ -62,10 +61,14 @@ def compare(
     order = sorted(range(len(on_topic)), key=ranks.__getitem__)
     sources_of = list(map(t.source.__getitem__, picked))
     claim_at = on_topic.__getitem__
-    mine = {
-        s: tuple(map(claim_at, positions))
-        for s, positions in groupby(sorted(order, key=sources_of.__getitem__), key=sources_of.__getitem__)
-    }
+    by_source: dict[int, list[int]] = {}  # in date order: half the time of a sort and groupby
+    for k in order:
+        s = sources_of[k]
+        if s in by_source:
+            by_source[s].append(k)
+        else:
+            by_source[s] = [k]
+    mine = {s: tuple(map(claim_at, positions)) for s, positions in by_source.items()}
     views, silent = [], []
     for source in chosen:
         claims = mine.get(dataset.source_index[source.id])
