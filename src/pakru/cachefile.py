@@ -23,7 +23,6 @@ import json
 import mmap
 import sys
 import zlib
-from array import array
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -75,6 +74,8 @@ def write(out: IO[bytes], d: Dataset, key: str, stat: list[Any] | None) -> None:
     Each section goes to the file as soon as it is made, and the table of contents
     comes last, so that writing a large dataset never holds a second copy of it.
     """
+    from array import array  # only here: a run that reads the cache never needs it
+
     from pakru.search import IndexBuilder
 
     t = d.claims
