@@ -1,7 +1,7 @@
 """The cache's encoding of a dataset's records: compact rows, checked on the way back in.
 
-Decoding trusts nothing: a row of the wrong length or type raises ValueError or
-TypeError, which the store treats as a damaged cache.
+Decoding trusts nothing: a row of the wrong length or type raises ValueError,
+TypeError or KeyError, which the store treats as a damaged cache.
 """
 
 import json
@@ -77,6 +77,7 @@ def encode_header(d: Dataset) -> dict[str, Any]:
 # text, an empty note or actor, see _splittable) is written as ROW and a JSON list instead:
 # JSON never holds a control character raw, so neither kind of row is mistaken for the other.
 FIELD, ITEM, ROW = "\x1f", "\x1d", "\x1e"
+_FIELD_BYTES = FIELD.encode()
 _WIDTH = 7  # fields per row
 _STANCES: dict[str, int | None] = {"": None, "-2": -2, "-1": -1, "0": 0, "1": 1, "2": 2}
 _JSON_ROW = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -118,14 +119,30 @@ def decode_claims(
     """
     if not rows:
         return []
-    text = b"\x1f".join(rows).decode("utf-8")
-    if ROW in text:  # a JSON row among them: rare, and read row by row
-        return [
-            _decode_row(str(row, "utf-8"), *columns)
-            for row, *columns in zip(rows, sources, kinds, events, topics, dates, strict=True)
-        ]
-    fields = text.split(FIELD)
-    if len(fields) != _WIDTH * len(rows):
+    text = _FIELD_BYTES.join(rows).decode("utf-8")
+    if ROW not in text:
+        return _from_fields(text.split(FIELD), sources, kinds, events, topics, dates)
+    # A JSON row among them: rare, and read row by row
+    out = []
+    for row, *columns in zip(rows, sources, kinds, events, topics, dates, strict=True):
+        one = str(row, "utf-8")
+        if one.startswith(ROW):
+            out.append(_from_json(one[1:], *columns))
+        else:
+            out += _from_fields(one.split(FIELD), *([column] for column in columns))
+    return out
+
+
+def _from_fields(
+    fields: list[str],
+    sources: Sequence[str],
+    kinds: Sequence[str],
+    events: Sequence[str | None],
+    topics: Sequence[tuple[str, ...]],
+    dates: Sequence[EdtfDate | None],
+) -> list[Claim]:
+    """Claims from the fields of their rows, in order, and their columns."""
+    if len(fields) != _WIDTH * len(sources):
         raise ValueError("rows of the wrong width")
     # json.loads made a new str for every value; date bases and actors repeat across claims,
     # so one object of each is kept (fewer fresh pages: ~5 µs each here)
@@ -157,23 +174,17 @@ def decode_claims(
     )
 
 
-def _decode_row(
+def _from_json(
     text: str, source: str, kind: str, event: str | None, topics: tuple[str, ...], when: EdtfDate | None
 ) -> Claim:
-    if text.startswith(ROW):
-        cid, basis, summary, quote, actors, note, stance = json.loads(text[1:])
-        "".join((cid, basis, summary, quote))  # raises TypeError unless all are text
-        if type(actors) is not list or (note is not None and type(note) is not str):
-            raise TypeError("bad actors or note")
-        "".join(actors)
-        if stance is not None and (type(stance) is not int or not -2 <= stance <= 2):
-            raise TypeError("bad stance")
-        actors = tuple(actors)
-    else:
-        cid, basis, summary, quote, joined, note, score = text.split(FIELD)  # ValueError unless 7
-        actors = tuple(joined.split(ITEM)) if joined else ()
-        note, stance = note or None, _STANCES[score]
-    return Claim(cid, source, when, basis, kind, summary, quote, topics, actors, note, event, stance)
+    cid, basis, summary, quote, actors, note, stance = json.loads(text)
+    "".join((cid, basis, summary, quote))  # raises TypeError unless all are text
+    if type(actors) is not list or (note is not None and type(note) is not str):
+        raise TypeError("bad actors or note")
+    "".join(actors)
+    if stance is not None and (type(stance) is not int or not -2 <= stance <= 2):
+        raise TypeError("bad stance")
+    return Claim(cid, source, when, basis, kind, summary, quote, topics, tuple(actors), note, event, stance)
 
 
 class Header(NamedTuple):
