@@ -388,7 +388,7 @@ class CachedTable(ClaimTable):
         return claim
 
     def take(self, indices: Sequence[int]) -> list[Claim]:
-        """Rows decoded together, a batch per json.loads call: ~3x faster than one per row.
+        """Rows decoded together, a batch at a time: ~3x faster than one row at a time.
 
         Claims are kept for the next take, but not those of a large one while none are kept:
         a command makes one large take (22,000 claims of a compare at 100,000), and keeping

@@ -121,17 +121,10 @@ def _stats(events_path: Path) -> Iterator[tuple[str, os.stat_result | None]]:
     """Each file of _files() by name, with its stat (None if it cannot be had). The source
     texts are statted relative to their folder: a large dataset has thousands, and resolving
     each whole path took ~30% of the time (~3 ms of 2,000 files)."""
-    stat = os.stat
-    try:
-        yield events_path.name, stat(events_path)
-    except OSError:
-        yield events_path.name, None
-    if stat not in os.supports_dir_fd or not hasattr(os, "O_DIRECTORY"):  # pragma: no cover
+    yield events_path.name, _stat(events_path)
+    if os.stat not in os.supports_dir_fd or not hasattr(os, "O_DIRECTORY"):  # pragma: no cover
         for path in _files(events_path)[1:]:
-            try:
-                yield os.path.basename(path), stat(path)
-            except OSError:
-                yield os.path.basename(path), None
+            yield os.path.basename(path), _stat(path)
         return
     try:
         folder = os.open(os.path.join(os.path.dirname(events_path), "sources"), os.O_RDONLY | os.O_DIRECTORY)
@@ -139,12 +132,16 @@ def _stats(events_path: Path) -> Iterator[tuple[str, os.stat_result | None]]:
         return  # no folder of source texts (or not one that can be read): no files in it
     try:
         for name in sorted(os.listdir(folder)):
-            try:
-                yield name, stat(name, dir_fd=folder)
-            except OSError:
-                yield name, None
+            yield name, _stat(name, folder)
     finally:
         os.close(folder)
+
+
+def _stat(path: str | Path, folder: int | None = None) -> os.stat_result | None:
+    try:
+        return os.stat(path, dir_fd=folder)
+    except OSError:
+        return None
 
 
 class Loaded(NamedTuple):
