@@ -199,9 +199,9 @@ def test_show() -> None:
 
 def test_sources_and_topics() -> None:
     r = invoke("sources")
-    assert "alpha: Alpha on the Ties" in r.stdout and "   claims: 6" in r.stdout
+    assert "alpha: Alpha on the Ties" in r.stdout and "   claims: 7" in r.stdout
     doc = json.loads(invoke("sources", "--json").stdout)
-    assert [(s["id"], s["claims"], s["outlook"]["score"]) for s in doc] == [("alpha", 6, 2), ("beta", 4, -1)]
+    assert [(s["id"], s["claims"], s["outlook"]["score"]) for s in doc] == [("alpha", 7, 2), ("beta", 4, -1)]
     doc = json.loads(invoke("topics", "--json").stdout)
     isis = next(t for t in doc if t["id"] == "isis")
     assert isis["claims"] == {"alpha": 1, "beta": 1} and "Daesh" in isis["aliases"]
@@ -213,9 +213,9 @@ def test_sources_and_topics() -> None:
 def test_check() -> None:
     r = invoke("check")
     assert r.exit_code == 0
-    assert r.stdout.startswith("OK ") and "2 sources, 10 claims, 2 events, 7 topics, 4 actors" in r.stdout
+    assert r.stdout.startswith("OK ") and "2 sources, 11 claims, 2 events, 7 topics, 4 actors" in r.stdout
     doc = json.loads(invoke("check", "--json").stdout)
-    assert doc["ok"] is True and doc["claims"] == 10 and doc["problems"] == []
+    assert doc["ok"] is True and doc["claims"] == 11 and doc["problems"] == []
 
 
 @pytest.mark.parametrize(
