@@ -259,8 +259,12 @@ def test_check_reports_every_problem(dataset_copy) -> None:  # type: ignore[no-u
     assert "claim alpha-003: field date: '2015-02-30': day 30 does not exist in February 2015" in err
     assert "duplicate claim id 'beta-002'" in err
     assert "claim beta-001: field source: unknown source 'gamma'" in err
+    # the broken quote too, although the same file has a bad date and a duplicate id
+    assert "claim beta-004: field quote: quote not found" in err
     assert err.strip().splitlines()[-1].startswith("pakru check: ")
-    # The quote is checked once the structure is sound; fix the rest and it is reported.
+    lines = [int(line.split(":")[1]) for line in err.strip().splitlines()[:-1]]
+    assert len(lines) == 4 and lines == sorted(lines)  # sorted by line
+    # with the rest fixed, only the quote is left
     text = (
         text.replace("source: gamma", "source: beta")
         .replace("2015-02-30", "2015")
