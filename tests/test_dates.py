@@ -98,7 +98,9 @@ def test_bounds_and_decades() -> None:
         ("/2016", date.min, date(2016, 12, 31), "?–2016", True, False),
         ("2011~/..", date(2011, 1, 1), date.max, "since c. 2011", False, True),
         ("2018-04/..", date(2018, 4, 1), date.max, "since April 2018", False, True),
-        ("../198X", date.min, date(1989, 12, 31), "until 1980s", True, False),
+        ("../198X", date.min, date(1989, 12, 31), "until the 1980s", True, False),
+        ("195X/..", date(1950, 1, 1), date.max, "since the 1950s", False, True),
+        ("195X/", date(1950, 1, 1), date.max, "1950s–?", False, True),
         ("2016/2018", date(2016, 1, 1), date(2018, 12, 31), "2016–2018", False, False),
     ],
 )

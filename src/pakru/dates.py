@@ -129,6 +129,11 @@ def _parse_single(text: str, whole: str) -> _Single:
     return _Single(start, end, label, approximate, uncertain)
 
 
+def _the(label: str) -> str:
+    """'the 1980s' after "since" or "until"; other labels as they are."""
+    return f"the {label}" if label[:1].isdigit() and label.endswith("s") else label
+
+
 def parse_edtf(text: str) -> EdtfDate:
     """Parse an EDTF date; raise EdtfError with a message fit for a user."""
     if not isinstance(text, str):
@@ -144,11 +149,11 @@ def parse_edtf(text: str) -> EdtfDate:
             raise EdtfError(f"{text!r}: an interval needs at least one known end (e.g. 2016/..)")
         if right in ("", ".."):
             a = _parse_single(left, text)
-            label = f"since {a.label}" if right == ".." else f"{a.label}–?"
+            label = f"since {_the(a.label)}" if right == ".." else f"{a.label}–?"
             return EdtfDate(text, a.start, date.max, label, a.approximate, a.uncertain)
         if left in ("", ".."):
             b = _parse_single(right, text)
-            label = f"until {b.label}" if left == ".." else f"?–{b.label}"
+            label = f"until {_the(b.label)}" if left == ".." else f"?–{b.label}"
             return EdtfDate(text, date.min, b.end, label, b.approximate, b.uncertain)
         a, b = _parse_single(left, text), _parse_single(right, text)
         if a.start > b.end:
