@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from pakru.errors import DatasetError, Problem
-from pakru.model import Claim, Dataset
+from pakru.model import Dataset
 
 NEAR_COPY_RATIO = 0.85  # difflib ratio of the folded summary and quote above which a summary is a near copy
 
@@ -132,6 +132,21 @@ def near_copy_ratio(summary: str, quote: str) -> float:
     return SequenceMatcher(None, fold(summary), fold(quote)).ratio()
 
 
+def near_copy(summary: str, quote: str) -> float | None:
+    """The ratio when it is above NEAR_COPY_RATIO, else None.
+
+    real_quick_ratio() and quick_ratio() are upper bounds of ratio() that cost a fraction of it:
+    most summaries are ruled out by them (ratio() alone took ~0.5 ms a claim).
+    """
+    from difflib import SequenceMatcher
+
+    matcher = SequenceMatcher(None, fold(summary), fold(quote))
+    if matcher.real_quick_ratio() <= NEAR_COPY_RATIO or matcher.quick_ratio() <= NEAR_COPY_RATIO:
+        return None
+    ratio = matcher.ratio()
+    return ratio if ratio > NEAR_COPY_RATIO else None
+
+
 def names_a_time(text: str) -> bool:
     return _NAMES_A_TIME.search(text) is not None
 
@@ -184,59 +199,64 @@ class _Positions:
 
 
 def warnings(dataset: Dataset, events_path: Path) -> list[CheckWarning]:
-    """Every warning of a valid dataset, sorted by line."""
-    file = str(events_path)
-    at = _Positions(events_path)
-    out: list[CheckWarning] = []
+    """Every warning of a valid dataset, sorted by line.
 
-    def claim_warning(c: Claim, field: str, rule: str, message: str) -> None:
-        out.append(CheckWarning(file, *at.of_claim(c.id, field), f"claim {c.id}", rule, message))
-
+    The file is parsed a second time for the warnings' positions only when there is a warning:
+    a clean dataset of 20,000 claims is spared ~2 s.
+    """
+    found: list[tuple[str, str, str, str]] = []  # (context, field or "" for an event, rule, message)
     attesting: dict[str, dict[str, list[str]]] = {e.id: {} for e in dataset.events}
     dataset_files = {events_path.name, *(s.text for s in dataset.sources)}
     for c in dataset.claims:
         if c.event is not None:
             attesting[c.event].setdefault(c.source, []).append(c.id)
-        ratio = near_copy_ratio(c.summary, c.quote)
-        if ratio > NEAR_COPY_RATIO:
-            claim_warning(
-                c,
-                "summary",
-                "near-copy-summary",
-                f"the summary is a near copy of its quote (ratio {ratio:.3f} > {NEAR_COPY_RATIO}); "
-                "say what the quote does not: who, when, whose view",
+        ratio = near_copy(c.summary, c.quote)
+        if ratio is not None:
+            found.append(
+                (
+                    c.id,
+                    "summary",
+                    "near-copy-summary",
+                    f"the summary is a near copy of its quote (ratio {ratio:.3f} > {NEAR_COPY_RATIO}); "
+                    "say what the quote does not: who, when, whose view",
+                )
             )
         if c.date_basis == "stated" and not names_a_time(f"{c.quote} {c.date_note or ''}"):
-            claim_warning(
-                c,
-                "date",
-                "stated-date-names-no-time",
-                f"the date {c.date} is 'stated' but neither quote nor date_note names a time; "
-                "if it comes from another sentence it is 'resolved', with a note naming that sentence",
+            found.append(
+                (
+                    c.id,
+                    "date",
+                    "stated-date-names-no-time",
+                    f"the date {c.date} is 'stated' but neither quote nor date_note names a time; "
+                    "if it comes from another sentence it is 'resolved', with a note naming that sentence",
+                )
             )
-        if c.date_note:
-            for name in missing_files(c.date_note, events_path.parent, dataset_files):
-                claim_warning(
-                    c,
+        for name in missing_files(c.date_note, events_path.parent, dataset_files) if c.date_note else ():
+            found.append(
+                (
+                    c.id,
                     "date_note",
                     "note-names-missing-file",
                     f"the date_note names {name!r}, which is not a file of the dataset",
                 )
+            )
     for event in dataset.events:
         by_source = attesting[event.id]
         if len(by_source) < 2:
-            line, column = at.events.get(event.id, (None, None))
             claims = [i for ids in by_source.values() for i in ids]
             who = f"only source {next(iter(by_source))!r} ({', '.join(claims)})" if by_source else "no claim"
-            out.append(
-                CheckWarning(
-                    file,
-                    line,
-                    column,
-                    f"event {event.id}",
-                    "single-source-event",
-                    f"attested by {who}; an event needs claims of two or more sources",
-                )
-            )
+            message = f"attested by {who}; an event needs claims of two or more sources"
+            found.append((event.id, "", "single-source-event", message))
+    if not found:
+        return []
+    at = _Positions(events_path)
+    file = str(events_path)
+    out = []
+    for ident, field, rule, message in found:
+        if field:
+            out.append(CheckWarning(file, *at.of_claim(ident, field), f"claim {ident}", rule, message))
+        else:
+            line, column = at.events.get(ident, (None, None))
+            out.append(CheckWarning(file, line, column, f"event {ident}", rule, message))
     out.sort(key=lambda w: (w.file, w.line or 0, w.column or 0))
     return out
