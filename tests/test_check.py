@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from conftest import FIXTURE
 from pakru.check import RULES, names_a_time, near_copy_ratio, run_check
 from pakru.cli import app
 
@@ -29,7 +30,7 @@ def rules(path: Path) -> set[tuple[str, str]]:
 
 
 def test_the_fixture_is_clean() -> None:
-    r = runner.invoke(app, ["--data", "tests/data", "check", "--strict"])
+    r = runner.invoke(app, ["--data", str(FIXTURE), "check", "--strict"])
     assert r.exit_code == 0 and r.stderr == "" and "warning" not in r.stdout
 
 
