@@ -22,7 +22,7 @@ def problems_of(tmp_path: Path, text: str | bytes) -> list[str]:
 def test_fixture_loads(fixture_dataset) -> None:  # type: ignore[no-untyped-def]
     d = fixture_dataset
     assert [s.id for s in d.sources] == ["alpha", "beta"]
-    assert len(d.claims) == 9
+    assert len(d.claims) == 11
     assert d.claim("alpha-001").stance == 2
     assert d.claim("alpha-005").date is None
     assert d.source_by_id["beta"].author is None
@@ -233,7 +233,7 @@ def test_bad_bytes(tmp_path: Path, data: bytes, fragment: str) -> None:
 
 def test_bom_is_accepted(dataset_copy: Path) -> None:
     dataset_copy.write_bytes(b"\xef\xbb\xbf" + dataset_copy.read_bytes())
-    assert len(load(dataset_copy).claims) == 9
+    assert len(load(dataset_copy).claims) == 11
 
 
 def test_missing_and_directory(tmp_path: Path) -> None:

@@ -417,7 +417,7 @@ def test_bom_is_accepted(place, zygote: Zygote) -> None:  # type: ignore[no-unty
     r = zygote.run("--data", str(ds), "check")
     assert r.returncode == 0 and r.stderr == b"", r.stderr
     r = zygote.run("--data", str(ds), "timeline", "--json")
-    assert r.returncode == 0 and r.stderr == b"" and len(json.loads(r.stdout)) == 9
+    assert r.returncode == 0 and r.stderr == b"" and len(json.loads(r.stdout)) == 11
 
 
 def test_yaml11_values_stay_text(place, zygote: Zygote) -> None:  # type: ignore[no-untyped-def]
