@@ -26,6 +26,7 @@ from pakru.dates import EdtfError, decade_of, parse_bound, parse_edtf
         ("2008?/2018?", date(2008, 1, 1), date(2018, 12, 31), "2008?–2018?"),
         ("2021-12-02/2022-01", date(2021, 12, 2), date(2022, 1, 31), "2 December 2021 – January 2022"),
         ("1955~", date(1955, 1, 1), date(1955, 12, 31), "c. 1955"),
+        ("2016/..", date(2016, 1, 1), date.max, "since 2016"),
     ],
 )
 def test_valid_dates(text: str, start: date, end: date, label: str) -> None:
@@ -54,8 +55,10 @@ def test_qualifiers_are_flags() -> None:
         (" 2018", "no spaces"),
         ("2018 ", "no spaces"),
         ("1970/1965", "ends before it starts"),
-        ("2018/", "open or unknown"),
-        ("../2018", "open or unknown"),
+        ("2018/", "unknown interval ends"),
+        ("../2018", "open starts"),
+        ("/2018", "unknown interval ends"),
+        ("../..", "unknown interval ends"),
         ("2018/2019/2020", "exactly one"),
         ("198X-04", "cannot have a month"),
         ("2018~~", "not an EDTF date"),

@@ -123,8 +123,12 @@ def parse_edtf(text: str) -> EdtfDate:
         raise EdtfError(f"{text!r}: an interval has exactly one '/'")
     if "/" in text:
         left, right = text.split("/")
+        if right == ".." and left not in ("", ".."):
+            # open end: the state continues to the time of writing and after ("since 2016")
+            a = _parse_single(left, text)
+            return EdtfDate(text, a.start, date.max, f"since {a.label}", a.approximate, a.uncertain)
         if left in ("", "..") or right in ("", ".."):
-            raise EdtfError(f"{text!r}: open or unknown interval ends are not supported")
+            raise EdtfError(f"{text!r}: open starts and unknown interval ends are not supported")
         a, b = _parse_single(left, text), _parse_single(right, text)
         if a.start > b.end:
             raise EdtfError(f"{text!r}: the interval ends before it starts")
