@@ -3,7 +3,8 @@
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from pakru.model import Claim, Dataset, Event, Source, Topic, dates_disagree
+from pakru.events import EventFacts, facts
+from pakru.model import Claim, Dataset, Source, Topic
 
 
 class SourceView(NamedTuple):
@@ -17,24 +18,16 @@ class SourceView(NamedTuple):
         return round(sum(stances) / len(stances), 2) if stances else None
 
 
-class SharedEvent(NamedTuple):
-    event: Event
-    claims: tuple[Claim, ...]
-
-    @property
-    def sources(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(c.source for c in self.claims))
-
-    @property
-    def agree(self) -> bool:
-        return not dates_disagree(self.claims)
+# An event the compared claims report, with every attestation in the dataset (whatever the
+# filters): its `agree` is None when fewer than two sources give it a date.
+SharedEvent = EventFacts
 
 
 class Comparison(NamedTuple):
     topic: Topic
     views: tuple[SourceView, ...]  # sources with something on the topic, oldest first
     silent: tuple[Source, ...]
-    shared: tuple[SharedEvent, ...]  # events on the topic that two or more sources report
+    shared: tuple[SharedEvent, ...]  # events of these claims that two or more sources report
 
 
 def compare(
@@ -76,15 +69,8 @@ def compare(
             views.append(SourceView(source, claims))
         else:
             silent.append(source)
-    # Events in the order their first claim comes, each with its claims in date order
-    events_of = list(map(t.event.__getitem__, picked))
-    by_event: dict[int, list[int]] = {e: [] for e in events_of if e >= 0}
-    for k in order:
-        if events_of[k] >= 0:
-            by_event[events_of[k]].append(k)
-    shared = tuple(
-        SharedEvent(dataset.events[e], tuple(map(claim_at, positions)))
-        for e, positions in by_event.items()
-        if len({sources_of[k] for k in positions}) > 1
-    )
+    # Events in the order their first claim comes in the dataset; their facts are the whole dataset's
+    first_seen = dict.fromkeys(dataset.events[e].id for e in map(t.event.__getitem__, picked) if e >= 0)
+    found = facts(dataset, first_seen)
+    shared = tuple(found[e] for e in first_seen if found[e].attested_by > 1)
     return Comparison(topic, tuple(views), tuple(silent), shared)

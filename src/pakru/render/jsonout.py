@@ -60,11 +60,13 @@ def search_doc(d: Dataset, r: Results) -> list[dict[str, Any]]:
 def timeline_doc(d: Dataset, t: Timeline) -> list[dict[str, Any]]:
     out = []
     for entry in t.entries:
-        conflict = entry.conflict
+        # the event's facts in the whole dataset, whatever the filters and the limit
+        facts = t.events.get(entry.event) if entry.event is not None else None
+        attested, conflict = (facts.attested_by, facts.conflict) if facts is not None else (1, False)
         for c in entry.claims:
             obj = claim_obj(d, c)  # a new dict: extended in place rather than copied
             obj["group"] = entry.heading
-            obj["attested_by"] = len(entry.sources)
+            obj["attested_by"] = attested
             obj["date_conflict"] = conflict
             out.append(obj)
     return out
@@ -136,10 +138,15 @@ def topics_doc(d: Dataset, topics: list[Topic]) -> list[dict[str, Any]]:
 def show_doc(d: Dataset, c: Claim, ctx: Context | None) -> dict[str, Any]:
     from pakru.cite import citation
 
-    others = [x for x in d.attestations(c.event) if x.id != c.id] if c.event else []
+    from pakru.events import facts
+
+    f = facts(d, [c.event])[c.event] if c.event else None
+    others = [x for x in f.claims if x.id != c.id] if f is not None else []
     return {
         **claim_obj(d, c),
-        "event_label": d.event_by_id[c.event].label if c.event else None,
+        "event_label": f.event.label if f is not None else None,
+        "attested_by": f.attested_by if f is not None else 1,
+        "date_conflict": f.conflict if f is not None else False,
         "context": None if ctx is None else {"before": ctx.before, "quote": ctx.quote, "after": ctx.after},
         "attestations": [claim_obj(d, x) for x in others],
         "citation": citation(d.source_by_id[c.source]),

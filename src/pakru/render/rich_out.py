@@ -118,11 +118,12 @@ def timeline(d: Dataset, t: Timeline) -> None:
             table.add_column("date", style="cyan", width=16)
             table.add_column("claim", ratio=1)
         assert table is not None
-        if e.event is not None and len(e.sources) > 1:
-            note = f"{d.event_by_id[e.event].label} — attested by {len(e.sources)} sources"
+        facts = t.events.get(e.event) if e.event is not None else None
+        if facts is not None and facts.attested_by > 1:
+            note = f"{facts.event.label} — attested by {facts.attested_by} sources"
             line = T(note, "bold")
-            if e.conflict:
-                line.append_text(T(f"; dates disagree: {disagreement(d, e.claims)}", "bold red"))
+            if facts.conflict:
+                line.append_text(T(f"; dates disagree: {disagreement(d, facts.claims)}", "bold red"))
             table.add_row(T(""), line)
         for c in e.claims:
             if c.date is None:
@@ -186,7 +187,11 @@ def compare(d: Dataset, cmp: Comparison) -> None:
         table.add_column("dates")
         for e in cmp.shared:
             verdict = (
-                T("agree", "green") if e.agree else T(f"differ: {disagreement(d, e.claims)}", "bold red")
+                T(f"differ: {disagreement(d, e.claims)}", "bold red")
+                if e.agree is False
+                else T("agree", "green")
+                if e.agree
+                else T("only one source dates it" if e.dating_sources else "no source dates it", "dim")
             )
             table.add_row(T(e.event.label), T(", ".join(e.sources)), verdict)
         con.print(table)

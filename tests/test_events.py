@@ -1,0 +1,75 @@
+"""Event facts are the whole dataset's, whatever the filters and the limit (events.py)."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from pakru import events, timeline
+from pakru.cli import app
+
+runner = CliRunner()
+
+
+def test_facts_see_every_attestation(fixture_dataset) -> None:  # type: ignore[no-untyped-def]
+    d = fixture_dataset
+    f = events.facts(d, ["embargo-lifted", "heli-delivery", "nope"])
+    assert set(f) == {"embargo-lifted", "heli-delivery"}
+    lifted = f["embargo-lifted"]
+    assert [c.id for c in lifted.claims] == ["beta-001", "alpha-001"]  # by date
+    assert lifted.attested_by == 2 and lifted.conflict and lifted.agree is False
+    assert f["heli-delivery"].attested_by == 1 and f["heli-delivery"].agree is None
+    assert events.attested_by(d, ["embargo-lifted"]) == {"embargo-lifted": 2}
+
+
+def test_timeline_facts_do_not_depend_on_filters(fixture_dataset) -> None:  # type: ignore[no-untyped-def]
+    d = fixture_dataset
+    only_alpha = [d.claims.index_of("alpha-001")]
+    t = timeline.build(d, only_alpha)
+    assert [c.id for c in t.claims] == ["alpha-001"]
+    assert t.events["embargo-lifted"].attested_by == 2 and t.events["embargo-lifted"].conflict
+    assert timeline.build(d, limit=1).events["embargo-lifted"].attested_by == 2
+
+
+def test_filtered_timeline_still_says_attested_and_conflict() -> None:
+    for args in (["--from", "2014", "--to", "2014"], ["--source", "alpha"], ["--limit", "4"]):
+        r = runner.invoke(app, ["timeline", *args, "--json"])
+        doc = {x["id"]: x for x in json.loads(r.stdout)}
+        assert doc["alpha-001"]["attested_by"] == 2 and doc["alpha-001"]["date_conflict"] is True, args
+        plain = runner.invoke(app, ["timeline", *args]).stdout
+        assert (
+            "* Russia lifts its arms embargo (attested by 2 sources; sources disagree on the date:" in plain
+        )
+
+
+def test_shipped_facts_under_filters(shipped) -> None:  # type: ignore[no-untyped-def]
+    doc = json.loads(runner.invoke(app, ["timeline", "--topic", "defence", "-n", "5", "--json"]).stdout)
+    lifted = [x for x in doc if x["event"] == "arms-embargo-lifted"]
+    assert lifted and all(x["attested_by"] == 4 for x in lifted)
+    doc = json.loads(
+        runner.invoke(
+            app, ["timeline", "--topic", "defence", "--from", "2017", "--to", "2017", "--json"]
+        ).stdout
+    )
+    (rizvi,) = [x for x in doc if x["id"] == "rizvi-032"]
+    assert rizvi["attested_by"] == 2 and rizvi["date_conflict"] is True
+    out = runner.invoke(app, ["show", "rizvi-032"]).stdout
+    assert (
+        "attested by 2 sources; sources disagree on the date: 2017 (Hasan Askari Rizvi) vs 2018 (unsigned)"
+        in out
+    )
+    assert json.loads(runner.invoke(app, ["show", "rizvi-032", "--json"]).stdout)["attested_by"] == 2
+
+
+def test_compare_says_when_only_one_source_dates_an_event(shipped) -> None:  # type: ignore[no-untyped-def]
+    r = runner.invoke(app, ["compare", "--topic", "india"])
+    assert (
+        "Militant attack on an Indian army base at Uri (18 September): naseer, rana; only one source dates it"
+        in r.stdout
+    )
+    assert "Uri (18 September): naseer, rana; dates agree" not in r.stdout
+    doc = json.loads(runner.invoke(app, ["compare", "--topic", "india", "--json"]).stdout)
+    uri = next(e for e in doc["shared_events"] if e["sources"] == ["naseer", "rana"] and "Uri" in e["label"])
+    assert uri["agree"] is None
+    assert all(e["agree"] in (True, False, None) for e in doc["shared_events"])
