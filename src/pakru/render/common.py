@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pakru.cite import published_phrase
 from typing import TYPE_CHECKING
 
+from pakru.cite import published_phrase
 from pakru.model import Claim, Dataset, Source
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ def mean_stance_label(topic_label: str) -> str:
     return f"mean stance of its {topic_label} claims for Pakistan–Russia ties"
 
 
-def verdict(f: "EventFacts") -> str:
+def verdict(f: EventFacts) -> str:
     """Whether the sources that date an event agree: 'dates agree', 'only one source dates it'..."""
     if f.agree is None:
         return "only one source dates it" if f.dating_sources else "no source dates it"

@@ -137,7 +137,6 @@ def topics_doc(d: Dataset, topics: list[Topic]) -> list[dict[str, Any]]:
 
 def show_doc(d: Dataset, c: Claim, ctx: Context | None) -> dict[str, Any]:
     from pakru.cite import citation
-
     from pakru.events import facts
 
     f = facts(d, [c.event])[c.event] if c.event else None
