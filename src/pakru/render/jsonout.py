@@ -16,6 +16,8 @@ from pakru.model import Claim, Dataset, Source, Topic
 if TYPE_CHECKING:  # only the command that needs one imports its module
     from pakru.cite import Context
     from pakru.compare import Comparison
+    from pakru.events import EventFacts
+    from pakru.grid import Grid
     from pakru.search import Results
     from pakru.timeline import Timeline
 
@@ -95,6 +97,49 @@ def compare_doc(d: Dataset, cmp: Comparison) -> dict[str, Any]:
                 "dates": {c.id: (c.date.text if c.date else None) for c in e.claims},
             }
             for e in cmp.shared
+        ],
+    }
+
+
+def events_doc(d: Dataset, found: list[EventFacts]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": f.event.id,
+            "label": f.event.label,
+            "note": f.event.note,
+            "sources": list(f.sources),
+            "attested_by": f.attested_by,
+            "agree": f.agree,
+            "date_conflict": f.conflict,
+            "attestations": [
+                {
+                    "claim": c.id,
+                    "source": c.source,
+                    "date": c.date.text if c.date else None,
+                    "date_label": c.date.label if c.date else "undated",
+                }
+                for c in f.claims
+            ],
+        }
+        for f in found
+    ]
+
+
+def grid_doc(d: Dataset, g: Grid) -> dict[str, Any]:
+    return {
+        "kinds": list(g.kinds),
+        "sources": [
+            {**source_obj(s), "outlook": s.outlook.score, "outlook_label": s.outlook.label} for s in g.sources
+        ],
+        "topics": [
+            {
+                "id": t.id,
+                "label": t.label,
+                "cells": {
+                    sid: {"claims": cell.claims, "stance": cell.stance} for sid, cell in g.cells[t.id].items()
+                },
+            }
+            for t in g.topics
         ],
     }
 

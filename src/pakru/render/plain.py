@@ -25,6 +25,8 @@ from pakru.render.safe import clean
 if TYPE_CHECKING:  # only the command that shows one imports its module
     from pakru.cite import Context
     from pakru.compare import Comparison
+    from pakru.events import EventFacts
+    from pakru.grid import Grid
     from pakru.search import Results
     from pakru.timeline import Timeline
 
@@ -154,6 +156,34 @@ def _listing(w: Writer, claims: Iterable[Claim], author: str) -> None:
         if not (summary.isprintable() and quote.isprintable() and cid.isprintable() and when.isprintable()):
             when, summary, quote, cid = clean(when), clean(summary), clean(quote), clean(cid)
         add(f"- [{cid}] {when} — {author}: {summary} “{quote}”")
+
+
+def events(d: Dataset, found: list[EventFacts], out: TextIO | None = None) -> None:
+    """One line an event, then one line each attestation."""
+    w = Writer(out)
+    for f in found:
+        said = verdict(f) + (f": {disagreement(d, f.claims)}" if f.agree is False else "")
+        w(f"{f.event.id}: {f.event.label} · attested by {count(f.attested_by, 'source')} · {said}")
+        for c in f.claims:
+            w(f"  {_when(d, c)} — {who(d.source_by_id[c.source])} [{c.id}]")
+    if not found:
+        w("No events.")
+    w.flush()
+
+
+def grid(d: Dataset, g: Grid, out: TextIO | None = None) -> None:
+    """A tab-separated matrix: one row a topic, one column a source, each cell 'stance/claims'."""
+    w = Writer(out)
+    w.row(["topic", *(s.id for s in g.sources)])
+    w.row(["(outlook)", *(stance_text(s.outlook.score) for s in g.sources)])
+    for t in g.topics:
+        cells = g.cells[t.id]
+        w.row([t.id, *(_cell(cells[s.id].stance, cells[s.id].claims) for s in g.sources)])
+    w.flush()
+
+
+def _cell(stance: float | None, claims: int) -> str:
+    return "" if not claims else f"{stance_text(stance)}/{claims}"
 
 
 def show(d: Dataset, c: Claim, ctx: Context | None, out: TextIO | None = None) -> None:
