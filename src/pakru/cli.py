@@ -46,7 +46,7 @@ app = typer.Typer(
     help="Dated, attributed, quote-checked claims on Pakistan–Russia relations from five opinion "
     "articles (2017–2022).",
     epilog=EPILOG,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion; ids complete lazily
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -310,12 +310,25 @@ def _left_out_notes(loaded: "Loaded", f: "Filters", shown: int | None = None, to
     return notes
 
 
+def _completing(what: str) -> Callable[..., list[str]]:
+    """A shell-completion callback for ids of ``what``; the dataset is opened only when called."""
+
+    def complete(ctx: typer.Context, incomplete: str) -> list[str]:
+        from pakru.complete import candidates
+
+        root = ctx.find_root()
+        return candidates(root.params.get("data") or os.environ.get("PAKRU_DATA"), what, incomplete)
+
+    return complete
+
+
 # Options shared by the commands that list claims.
 TopicOpt = typer.Option(
     None,
     "--topic",
     "-t",
     metavar="TOPIC",
+    autocompletion=_completing("topic"),
     help="Only claims on this topic: id, label or alias, any case, typos forgiven. "
     "Repeat for any of several.",
 )
@@ -324,6 +337,7 @@ SourceOpt = typer.Option(
     "--source",
     "-s",
     metavar="SOURCE",
+    autocompletion=_completing("source"),
     help="Only claims of this source: id, author (full, first or last name), title, or an outlet "
     "('Arab News': all its articles). Repeat for several.",
 )
@@ -399,7 +413,12 @@ def timeline(
     kind: list[str] = KindOpt,
     undated: bool = UndatedOpt,
     event: str = typer.Option(
-        None, "--event", "-e", metavar="EVENT", help="Only the claims of one event (see pakru events)."
+        None,
+        "--event",
+        "-e",
+        metavar="EVENT",
+        autocompletion=_completing("event"),
+        help="Only the claims of one event (see pakru events).",
     ),
     by: str = typer.Option(
         "decade", "--by", metavar="[decade|year]", help="Group by decade or year, any case."
@@ -451,6 +470,7 @@ def compare(
         "--topic",
         "-t",
         metavar="TOPIC",
+        autocompletion=_completing("topic"),
         help="The topic: id, label or alias, typos forgiven. Without it: the viewpoint grid of every topic.",
     ),
     source: list[str] = SourceOpt,
@@ -517,7 +537,10 @@ def events(
 @_run
 def show(
     claim_id: str = typer.Argument(
-        ..., metavar="CLAIM_ID", help="A claim id, as the other commands print it (any case)."
+        ...,
+        metavar="CLAIM_ID",
+        autocompletion=_completing("claim"),
+        help="A claim id, as the other commands print it (any case).",
     ),
     as_json: bool = JsonOpt,
 ) -> None:

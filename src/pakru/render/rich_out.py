@@ -128,7 +128,7 @@ def show(d: Dataset, c: Claim, ctx: Context | None) -> None:
     from rich.table import Table
 
     con = console()
-    marks = con.color_system is None  # TERM=dumb: no style shows, so marks stand in
+    marks = views.marks(con)
     s = d.source_by_id[c.source]
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)

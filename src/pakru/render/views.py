@@ -36,9 +36,10 @@ def stance_style(stance: float | None) -> str:
     return "green" if stance > 0 else "red"
 
 
-def _marks(con: Console) -> bool:
-    """Whether styles are invisible here (TERM=dumb): then text marks stand in for them."""
-    return con.color_system is None
+def marks(con: Console) -> bool:
+    """Whether colour is off (TERM=dumb, where no style shows, or NO_COLOR): then text marks
+    stand in for what colour and italics say."""
+    return con.color_system is None or con.no_color
 
 
 def _when(c: Claim) -> str:
@@ -55,7 +56,7 @@ def timeline(con: Console, d: Dataset, t: Timeline) -> None:
         out.line(("No claims match these filters.", ""))
         out.print(con)
         return
-    marks = _marks(con)
+    marked = marks(con)
     names = {s.id: short(s) for s in d.sources}
     dated = [_when(c) for e in t.entries if e.heading != UNDATED for c in e.claims]
     wide = out.width >= NARROW
@@ -71,7 +72,7 @@ def timeline(con: Console, d: Dataset, t: Timeline) -> None:
         opinion = c.kind != "event"
         seen_opinion = seen_opinion or opinion
         summary: list[tuple[str, str]] = [(c.summary, "italic" if opinion else "")]
-        if opinion and marks:
+        if opinion and marked:
             summary.append((f" ({c.kind})", ""))
         summary.append((f"  {c.id}", "dim"))
         if wide:
@@ -123,7 +124,7 @@ def timeline(con: Console, d: Dataset, t: Timeline) -> None:
     if seen_opinion:
         legend.append(
             "(assessment)/(prediction): the author's reading"
-            if marks
+            if marked
             else "italic: the author's assessment or prediction"
         )
     if seen_resolved:
