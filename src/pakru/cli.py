@@ -33,12 +33,22 @@ from typer._click.exceptions import ClickException  # typer 0.28 vendors click (
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_INTERRUPTED, EXIT_PIPE, EXIT_INTERNAL = 130, 141, 70
 
-EPILOG = (
-    'Examples:  pakru search "Gwadr port"  ·  pakru timeline --topic defence --from 2014  ·  '
-    "pakru compare --topic india  ·  pakru events --conflicts  ·  pakru show karim-020\n\n"
-    "Global options (--data, --no-cache, --debug, --no-pager) and --json may come before or after "
-    "the command. The README (README.md in the source, or the project page) documents every "
-    "command, the JSON shapes and the data format."
+EXAMPLES = (
+    'pakru search "Gwadr port"',
+    "pakru timeline --topic defence --from 2014",
+    "pakru compare --topic india",
+    "pakru compare --kind prediction",
+    "pakru events --conflicts",
+    "pakru show karim-020",
+)
+# typer's help prints the epilog's lines as they are, and a blank line between paragraphs
+EPILOG = "\n\n".join(
+    [
+        "\n".join(["Examples:", *(f"  {e}" for e in EXAMPLES)]),
+        "Global options (--data, --no-cache, --debug, --no-pager) and --json may come before or after "
+        "the command. The README (README.md in the source, or the project page) documents every "
+        "command, the JSON shapes and the data format.",
+    ]
 )
 
 app = typer.Typer(

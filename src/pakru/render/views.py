@@ -66,7 +66,7 @@ def timeline(con: Console, d: Dataset, t: Timeline) -> None:
     undated_source = None
     seen_resolved = seen_opinion = False
 
-    def claim(c: Claim, bar: str, with_date: bool) -> None:
+    def claim(c: Claim, bar: str, with_date: bool, with_who: bool = True) -> None:
         nonlocal seen_resolved, seen_opinion
         seen_resolved = seen_resolved or (c.date is not None and c.date_basis == "resolved")
         opinion = c.kind != "event"
@@ -75,7 +75,9 @@ def timeline(con: Console, d: Dataset, t: Timeline) -> None:
         if opinion and marked:
             summary.append((f" ({c.kind})", ""))
         summary.append((f"  {c.id}", "dim"))
-        if wide:
+        if not with_who:  # under its source's heading
+            out.wrapped(summary, indent=2, first=[(bar, "dim")], prefix=bar)
+        elif wide:
             lead = [(bar, "dim")]
             if with_date:
                 lead.append((_when(c).ljust(date_w) + "  ", "cyan"))
@@ -117,7 +119,7 @@ def timeline(con: Console, d: Dataset, t: Timeline) -> None:
                         ],
                         indent=2,
                     )
-                claim(c, "  ", False)
+                claim(c, "  ", False, with_who=False)
             else:
                 claim(c, "", True)
     legend = []
