@@ -163,7 +163,8 @@ def compare(con: Console, d: Dataset, cmp: Comparison) -> None:
         for s, stance, n in rows
     ]
     natural = [max(len(h), *(max(len(t) for t, _ in c[k]) for c in cells)) for k, h in enumerate(head)]
-    minimum = [min(natural[0], 12), min(natural[1], 12), min(natural[2], 14), 6, 6]
+    # who keeps its width first (a name up to 20 columns never wraps), then where and when
+    minimum = [min(natural[0], 20), min(natural[1], 16), min(natural[2], 14), 6, 6]
     widths = fit(natural, minimum, out.width - 2 * (len(head) - 1)) if out.width >= NARROW else None
     out.blank()
     if widths is not None:
