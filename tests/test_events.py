@@ -73,3 +73,35 @@ def test_compare_says_when_only_one_source_dates_an_event(shipped) -> None:  # t
     uri = next(e for e in doc["shared_events"] if e["sources"] == ["naseer", "rana"] and "Uri" in e["label"])
     assert uri["agree"] is None
     assert all(e["agree"] in (True, False, None) for e in doc["shared_events"])
+
+
+def test_facts_from_columns_match_a_plain_reading(shipped, shipped_dataset) -> None:  # type: ignore[no-untyped-def]
+    """facts() works on the table's columns; this is the same said from the claims, from memory
+    and from the cache, with and without building the claims."""
+    from pakru.model import dates_disagree
+    from pakru.store import open_dataset
+
+    for d in (shipped_dataset, open_dataset(shipped).dataset):
+        ids = [e.id for e in d.events]
+        full, lean = events.facts(d, ids), events.facts(d, ids, claims="disputed")
+        bare = events.facts(d, ids, claims="none")
+        for e in ids:
+            mine = [c for c in d.claims if c.event == e]
+            f = full[e]
+            assert sorted(c.id for c in f.claims) == sorted(c.id for c in mine)
+            assert f.conflict == dates_disagree(mine) == lean[e].conflict
+            assert set(f.sources) == {c.source for c in mine} and f.sources == lean[e].sources
+            assert f.dating_sources == lean[e].dating_sources
+            assert lean[e].claims == (tuple(c for c in f.claims if c.date) if f.conflict else ())
+            assert bare[e].claims == () and bare[e].conflict == f.conflict
+            proof = d.claims.take(bare[e].witnesses)
+            assert (len(proof) == 2 and dates_disagree(proof)) if f.conflict else proof == []
+        assert [f.event.id for f in events.every_event(d, conflicts_only=True)] == ["mi35-delivery"]
+
+
+def test_compare_names_the_disagreement(shipped) -> None:  # type: ignore[no-untyped-def]
+    out = runner.invoke(app, ["compare", "--topic", "helicopters"]).stdout
+    assert "dates differ: 2017 (Hasan Askari Rizvi) vs 2018 (unsigned)" in out
+    doc = json.loads(runner.invoke(app, ["compare", "--topic", "helicopters", "--json"]).stdout)
+    (mi35,) = [e for e in doc["shared_events"] if e["event"] == "mi35-delivery"]
+    assert mi35["agree"] is False and mi35["date_conflict"] is True and mi35["attested_by"] == 2

@@ -86,14 +86,15 @@ def test_compare_matches_a_plain_reading_on_every_topic(shipped, shipped_dataset
                 assert [s.id for s in result.silent] == [sid for sid, claims in expected if not claims]
                 mine = [c for c in on_topic if c.source in {s.id for s in sources}]
                 events = dict.fromkeys(c.event for c in mine if c.event is not None)
-                # each shared event with every attestation in the dataset, whatever the filters
                 shared = [
-                    (e, tuple(sorted((c for c in d.claims if c.event == e), key=_chronological)))
-                    for e in events
+                    (e, tuple(sorted((c for c in mine if c.event == e), key=_chronological))) for e in events
                 ]
                 assert [(x.event.id, x.claims) for x in result.shared] == [
                     (e, cs) for e, cs in shared if len({c.source for c in cs}) > 1
                 ]
+                for x in result.shared:  # the facts are the whole dataset's
+                    every = [c for c in d.claims if c.event == x.event.id]
+                    assert set(x.sources) == {c.source for c in every}
 
 
 def test_timeline_order_matches_a_plain_sort(shipped, shipped_dataset) -> None:  # type: ignore[no-untyped-def]

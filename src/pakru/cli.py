@@ -307,16 +307,18 @@ def _filters(
 
 def _left_out_notes(loaded: "Loaded", f: "Filters", shown: int | None = None, total: int = 0) -> list[str]:
     """What the date bounds and the limit left out, said rather than dropped silently."""
-    from pakru.leftout import undated_left_out
-    from pakru.render.common import count
-
     notes = []
     if shown is not None and shown < total:
         notes.append(f"showing {shown} of {total} claims; --limit to see more")
+    if f.start is None and f.end is None:
+        return notes
+    from pakru.leftout import undated_left_out
+
     dropped = undated_left_out(loaded.dataset, f)
     if dropped:
         bounds = " and ".join(o for o, v in (("--from", f.start), ("--to", f.end)) if v is not None)
-        notes.append(f"{count(dropped, 'undated claim')} left out by {bounds}; --undated to include them")
+        claims = "undated claim" if dropped == 1 else "undated claims"
+        notes.append(f"{dropped} {claims} left out by {bounds}; --undated to include them")
     return notes
 
 

@@ -121,4 +121,4 @@ def build(
         members = tuple(next(claims) for _ in group)
         entries.append(Entry(members, members[0].event, heading(members[0], by)))
     shown_events = [e.event for e in entries if e.event is not None]
-    return Timeline(tuple(entries), facts(dataset, shown_events), len(chosen))
+    return Timeline(tuple(entries), facts(dataset, shown_events, claims="disputed"), len(chosen))

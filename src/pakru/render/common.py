@@ -8,6 +8,7 @@ from pakru.cite import published_phrase
 from pakru.model import Claim, Dataset, Source
 
 if TYPE_CHECKING:
+    from pakru.compare import SharedEvent
     from pakru.events import EventFacts
 
 
@@ -56,7 +57,7 @@ def mean_stance_label(topic_label: str) -> str:
     return f"mean stance of its {topic_label} claims for Pakistan–Russia ties"
 
 
-def verdict(f: EventFacts) -> str:
+def verdict(f: EventFacts | SharedEvent) -> str:
     """Whether the sources that date an event agree: 'dates agree', 'only one source dates it'..."""
     if f.agree is None:
         return "only one source dates it" if f.dating_sources else "no source dates it"

@@ -93,7 +93,9 @@ def compare_doc(d: Dataset, cmp: Comparison) -> dict[str, Any]:
                 "event": e.event.id,
                 "label": e.event.label,
                 "sources": list(e.sources),
+                "attested_by": e.facts.attested_by,
                 "agree": e.agree,
+                "date_conflict": e.facts.conflict,
                 "dates": {c.id: (c.date.text if c.date else None) for c in e.claims},
             }
             for e in cmp.shared

@@ -138,7 +138,7 @@ def compare(d: Dataset, cmp: Comparison, out: TextIO | None = None) -> None:
         w()
         w("Events more than one source reports:")
         for e in cmp.shared:
-            said = verdict(e) + (f": {disagreement(d, e.claims)}" if e.agree is False else "")
+            said = verdict(e) + (f": {disagreement(d, e.disputed)}" if e.agree is False else "")
             w(f"- {e.event.label}: {', '.join(e.sources)}; {said}")
     if not cmp.views:
         w(f"No source says anything on {cmp.topic.label} with these filters.")

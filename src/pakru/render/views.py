@@ -212,7 +212,7 @@ def compare(con: Console, d: Dataset, cmp: Comparison) -> None:
             said = verdict(e)
             style = "bold red" if e.agree is False else "green" if e.agree else "dim"
             if e.agree is False:
-                said += f": {disagreement(d, e.claims)}"
+                said += f": {disagreement(d, e.disputed)}"
             out.wrapped(
                 [(e.event.label, ""), (f" — {', '.join(e.sources)}: ", "dim"), (said, style)],
                 indent=2,
