@@ -162,6 +162,9 @@ def test_events_command() -> None:
         "embargo-lifted: Russia lifts its arms embargo · attested by 2 sources · "
         "dates differ: 2013 (unsigned) vs 2014 (Ada Alpha)"
     )
+    assert (
+        r.stdout.splitlines()[1] == "  2013 — unsigned [beta-001]: Some say Russia ended the embargo in 2013."
+    )
     doc = json.loads(invoke("events", "--json").stdout)
     lifted = next(e for e in doc if e["id"] == "embargo-lifted")
     assert lifted["agree"] is False and lifted["attested_by"] == 2 and lifted["sources"] == ["beta", "alpha"]

@@ -165,7 +165,7 @@ def events(d: Dataset, found: list[EventFacts], out: TextIO | None = None) -> No
         said = verdict(f) + (f": {disagreement(d, f.claims)}" if f.agree is False else "")
         w(f"{f.event.id}: {f.event.label} · attested by {count(f.attested_by, 'source')} · {said}")
         for c in f.claims:
-            w(f"  {_when(d, c)} — {who(d.source_by_id[c.source])} [{c.id}]")
+            w(f"  {_when(d, c)} — {who(d.source_by_id[c.source])} [{c.id}]: {c.summary}")
     if not found:
         w("No events.")
     w.flush()
