@@ -277,9 +277,23 @@ def shipped(py: str, pakru: str, env: dict[str, str], runs: int, slow: int) -> l
         "compare": ["compare", "--topic", "india"],
         "timeline": ["timeline"],
     }
+    terminal_views = {
+        "timeline": ["timeline"],
+        "compare": ["compare", "--topic", "india"],
+        "grid": ["compare"],
+        "search": ["search", "Gwadar"],
+        "show": ["show", "karim-020"],
+        "sources": ["sources"],
+        "topics": ["topics"],
+        "events": ["events"],
+    }
     commands |= {f"{key} json": [*args, "--json"] for key, args in commands.items()}
+    # The terminal layout, colours included, at 80 columns (PAKRU_TERMINAL=1 renders as on a
+    # terminal; stdout is still /dev/null, so no pager runs)
+    term_env = dict(env, PAKRU_TERMINAL="1", COLUMNS="80", LINES="50")
     group = {key: ([py, "-c", code], env) for key, code in base.items()}
     group |= {key: ([pakru, *args], env) for key, args in commands.items()}
+    group |= {f"{key} terminal": ([pakru, *args], term_env) for key, args in terminal_views.items()}
     m = measure(group, runs, slow)
     rows = [
         Row("—", f'`python -c "{code}"`', "baseline", secs(median(m[k])), "", m[k], None)
@@ -290,6 +304,10 @@ def shipped(py: str, pakru: str, env: dict[str, str], runs: int, slow: int) -> l
         against, label = ("import typer", "`import typer`") if "json" in key else ("import trr", TRR)
         limit = 1.5 if key == "timeline" else 1.15
         rows.append(relative("shipped", f"`pakru {' '.join(args)}`", m[key], m[against], label, limit))
+    for key, args in terminal_views.items():
+        limit = 1.5 if key == "timeline" else 1.15
+        figure = f"`PAKRU_TERMINAL=1 pakru {' '.join(args)}` (terminal layout, 80 columns)"
+        rows.append(relative("shipped", figure, m[f"{key} terminal"], m["import trr"], TRR, limit))
     return rows
 
 

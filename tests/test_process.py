@@ -51,7 +51,9 @@ def test_ending_without_teardown_loses_no_output(shipped, tmp_path) -> None:  # 
     failed = subprocess.run(
         [sys.executable, "-m", "pakru", "compare", "--topic", "nosuch"], capture_output=True, env=env
     )
-    assert failed.returncode == 2 and failed.stderr.startswith(b"pakru: error: unknown topic"), failed.stderr
+    assert failed.returncode == 2 and failed.stderr.startswith(b"pakru: error: --topic: unknown topic"), (
+        failed.stderr
+    )
     usage = subprocess.run([sys.executable, "-m", "pakru", "frobnicate"], capture_output=True, env=env)
     assert usage.returncode == 2 and b"No such command 'frobnicate'" in usage.stderr
 

@@ -124,12 +124,15 @@ def test_a_listing_cleans_every_field_it_prints() -> None:
     plain_claim = Claim(
         "a-1", "s", EdtfDate("2018", day, day, "2018", False, False), "stated", "event", "s", "q"
     )
-    for field in ("id", "summary", "quote", "date"):
+    for field in ("id", "summary", "quote", "date", "author"):
         for text in HOSTILE:
             hostile = EdtfDate("2018", day, day, text, False, False) if field == "date" else text
             w = plain.Writer(io.StringIO())
-            plain._listing(w, [plain_claim, plain_claim._replace(**{field: hostile})])
+            other = plain_claim if field == "author" else plain_claim._replace(**{field: hostile})
+            plain._listing(w, [plain_claim, other], text if field == "author" else "Ann")
             w.flush()
             printed = w.out.getvalue()  # type: ignore[attr-defined]
             assert not RAW_CONTROL.search(printed), (field, text, printed)
-            assert printed.count("\n") == 4 and printed.startswith("- 2018: s [a-1]\n  “q”\n")
+            assert printed.count("\n") == 2, (field, text, printed)  # one line a claim
+            if field != "author":
+                assert printed.startswith("- [a-1] 2018 — Ann: s “q”\n")

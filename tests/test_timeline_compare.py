@@ -25,7 +25,7 @@ def test_order_grouping_and_undated(fixture_dataset) -> None:  # type: ignore[no
     assert first.event == "embargo-lifted" and first.sources == ("beta", "alpha") and first.conflict
     assert t.entries[-1].heading == timeline.UNDATED
     assert {e.heading for e in t.entries} == {"2010s", timeline.UNDATED}
-    assert [e.heading for e in timeline.build(d, by="year").entries][:3] == ["2013", "2015", "2016"]
+    assert [e.heading for e in timeline.build(d, by="year").entries][:3] == ["2013", "2015", "since 2016"]
 
 
 def test_no_conflict_when_dates_overlap(fixture_dataset) -> None:  # type: ignore[no-untyped-def]
@@ -94,6 +94,9 @@ def test_compare_matches_a_plain_reading_on_every_topic(shipped, shipped_dataset
                 assert [(x.event.id, x.claims) for x in result.shared] == [
                     (e, cs) for e, cs in shared if len({c.source for c in cs}) > 1
                 ]
+                for x in result.shared:  # the facts are the whole dataset's
+                    every = [c for c in d.claims if c.event == x.event.id]
+                    assert set(x.sources) == {c.source for c in every}
 
 
 def test_timeline_order_matches_a_plain_sort(shipped, shipped_dataset) -> None:  # type: ignore[no-untyped-def]

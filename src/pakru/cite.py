@@ -13,6 +13,8 @@ class Context(NamedTuple):
     before: str
     quote: str  # the quote as the source prints it
     after: str
+    gap_before: str = " "  # what separates the quote from its context in the source: " " or ""
+    gap_after: str = " "
 
 
 def _normalised_with_map(raw: str) -> tuple[str, list[int]]:
@@ -51,7 +53,14 @@ def quote_in_context(text: str, quote: str, sentences: int = 1) -> Context | Non
     ctx_start = before_ends[-1 - sentences] if len(before_ends) > sentences else 0
     after_ends = [e for e in ends if e > end]
     ctx_end = after_ends[sentences - 1] if len(after_ends) >= sentences else len(text)
-    return Context(_squash(text[ctx_start:start]), _squash(text[start:end]), _squash(text[end:ctx_end]))
+    before, after = text[ctx_start:start], text[end:ctx_end]
+    return Context(
+        _squash(before),
+        _squash(text[start:end]),
+        _squash(after),
+        " " if before[-1:].isspace() else "",
+        " " if after[:1].isspace() else "",
+    )
 
 
 def _squash(text: str) -> str:

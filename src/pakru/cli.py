@@ -9,12 +9,13 @@ Exit codes: 0 ok, 1 invalid dataset, 2 usage error or unknown name,
 # No `from __future__ import annotations` here: typer reads the commands' annotations with
 # typing.get_type_hints, which must compile and evaluate each one when it is a string (~1.5 ms
 # of every run). Names imported only for type checking are quoted instead.
+import contextlib
 import copy
 import functools
 import os
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import typer
@@ -32,11 +33,30 @@ from typer._click.exceptions import ClickException  # typer 0.28 vendors click (
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_INTERRUPTED, EXIT_PIPE, EXIT_INTERNAL = 130, 141, 70
 
+EXAMPLES = (
+    'pakru search "Gwadr port"',
+    "pakru timeline --topic defence --from 2014",
+    "pakru compare --topic india",
+    "pakru compare --kind prediction",
+    "pakru events --conflicts",
+    "pakru show karim-020",
+)
+# typer's help prints the epilog's lines as they are, and a blank line between paragraphs
+EPILOG = "\n\n".join(
+    [
+        "\n".join(["Examples:", *(f"  {e}" for e in EXAMPLES)]),
+        "Global options (--data, --no-cache, --debug, --no-pager) and --json may come before or after "
+        "the command. The README (README.md in the source, or the project page) documents every "
+        "command, the JSON shapes and the data format.",
+    ]
+)
+
 app = typer.Typer(
     name="pakru",
     help="Dated, attributed, quote-checked claims on Pakistan–Russia relations from five opinion "
     "articles (2017–2022).",
-    add_completion=False,
+    epilog=EPILOG,
+    add_completion=True,  # --install-completion / --show-completion; ids complete lazily
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -49,6 +69,7 @@ class _State:
     data: str | None = None
     use_cache: bool = True
     debug: bool = False
+    pager: bool = True
     # Held until the process ends, so that what a command decoded is not freed object by object
     # just before exiting: ~30 ms for a compare that decodes 22,000 claims of 100,000.
     loaded: "Loaded | None" = None
@@ -83,8 +104,20 @@ def _stdout_closed() -> bool:
     return False
 
 
+def _paragraphs(doc: str | None) -> str | None:
+    """A docstring with each paragraph on one line, for the help to wrap at the terminal's width
+    (rich keeps the source's line breaks, which broke lines raggedly)."""
+    if not doc:
+        return doc
+    import inspect
+
+    return "\n\n".join(" ".join(p.split()) for p in inspect.cleandoc(doc).split("\n\n"))
+
+
 def _run(fn: F) -> F:
     """The single exit point for errors raised by a command."""
+
+    fn.__doc__ = _paragraphs(fn.__doc__)
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -150,8 +183,11 @@ def _main(
         False, "--no-cache", help="Read and validate the YAML, bypassing the cache."
     ),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors."),
+    no_pager: bool = typer.Option(
+        False, "--no-pager", help="Never page long terminal output (it goes through $PAGER or less)."
+    ),
     version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True, help="Show pakru's version and exit."
+        False, "--version", "-V", callback=_version, is_eager=True, help="Show pakru's version and exit."
     ),
 ) -> None:
     """Dated, attributed, quote-checked claims on Pakistan–Russia relations.
@@ -159,10 +195,11 @@ def _main(
     Every claim comes from one of five opinion articles (2017–2022) and carries its source's
     author, outlet, publication date and a verbatim quote that `pakru check` verifies.
     """
-    state.data, state.use_cache, state.debug = (
+    state.data, state.use_cache, state.debug, state.pager = (
         data,
         not no_cache,
         debug or bool(os.environ.get("PAKRU_DEBUG")),
+        not no_pager,
     )
 
 
@@ -182,11 +219,12 @@ def _mode(as_json: bool) -> str:
     return "plain"
 
 
-def _emit(as_json: bool, view: str, *result: Any) -> None:
+def _emit(as_json: bool, view: str, *result: Any, notes: "list[str] | None" = None) -> None:
     """Hand a command's result to the renderer of the output: JSON, a terminal, or a pipe.
 
     Each renderer module has one function per view (render/plain.py: ``timeline``, ...);
-    render/jsonout.py has ``timeline_doc``, ... giving the documented JSON shapes.
+    render/jsonout.py has ``timeline_doc``, ... giving the documented JSON shapes. ``notes`` say
+    what the filters or the limit left out: after the view on a terminal, on stderr otherwise.
     """
     mode = _mode(as_json)
     if mode == "json":
@@ -194,13 +232,47 @@ def _emit(as_json: bool, view: str, *result: Any) -> None:
 
         jsonout.write(getattr(jsonout, f"{view}_doc")(*result))
     elif mode == "rich":
+        from pakru import pager
         from pakru.render import rich_out
 
-        getattr(rich_out, view)(*result)
+        with pager.paged(state.pager):
+            getattr(rich_out, view)(*result)
+            if notes:
+                rich_out.notes(notes)
+        return
     else:
         from pakru.render import plain
 
         getattr(plain, view)(*result)
+    if notes:
+        sys.stdout.flush()
+        for note in notes:
+            _stderr(note)
+
+
+@contextlib.contextmanager
+def _naming(option: str) -> "Iterator[None]":
+    """A QueryError raised inside names the option whose value was wrong."""
+    try:
+        yield
+    except QueryError as exc:
+        raise QueryError(f"{option}: {exc}") from None
+
+
+def _bound(option: str, text: str, upper: bool) -> "Any":
+    """A --from/--to value: a year, year-month or date (2014, 2014-6, 2014-06-30), spaces forgiven."""
+    import re
+
+    from pakru.dates import EdtfError, parse_bound
+
+    cleaned = text.strip()
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?", cleaned)
+    if m:
+        cleaned = f"{m[1]}-{int(m[2]):02d}" + (f"-{int(m[3]):02d}" if m[3] else "")
+    try:
+        return parse_bound(cleaned, upper=upper)
+    except EdtfError as exc:
+        raise QueryError(f"{option}: {exc}") from None
 
 
 def _filters(
@@ -210,39 +282,99 @@ def _filters(
     date_from: str | None,
     date_to: str | None,
     kind: list[str] | None,
+    undated: bool = False,
 ) -> "Filters":
-    from pakru.dates import EdtfError, parse_bound
-    from pakru.query import Filters, check_kinds, resolve_source, resolve_topic
+    from pakru.query import Filters, check_kinds, resolve_sources, resolve_topic
 
     d = loaded.dataset
-    try:
-        start = parse_bound(date_from, upper=False) if date_from else None
-        end = parse_bound(date_to, upper=True) if date_to else None
-    except EdtfError as exc:
-        raise QueryError(f"--from/--to: {exc}") from None
+    start = _bound("--from", date_from, upper=False) if date_from else None
+    end = _bound("--to", date_to, upper=True) if date_to else None
     if start and end and start > end:
         raise QueryError("--from is after --to")
+    with _naming("--topic"):
+        topics = tuple(resolve_topic(d, t).id for t in topic or ())
+    with _naming("--source"):
+        sources = tuple(dict.fromkeys(x.id for s in source or () for x in resolve_sources(d, s)))
     return Filters(
-        topics=tuple(resolve_topic(d, t).id for t in topic or ()),
-        sources=tuple(resolve_source(d, s).id for s in source or ()),
+        topics=topics,
+        sources=sources,
         start=start,
         end=end,
         kinds=check_kinds(kind or ()),
+        undated=undated,
     )
+
+
+def _left_out_notes(loaded: "Loaded", f: "Filters", shown: int | None = None, total: int = 0) -> list[str]:
+    """What the date bounds and the limit left out, said rather than dropped silently."""
+    notes = []
+    if shown is not None and shown < total:
+        notes.append(f"showing {shown} of {total} claims; --limit to see more")
+    if f.start is None and f.end is None:
+        return notes
+    from pakru.leftout import undated_left_out
+
+    dropped = undated_left_out(loaded.dataset, f)
+    if dropped:
+        bounds = " and ".join(o for o, v in (("--from", f.start), ("--to", f.end)) if v is not None)
+        claims = "undated claim" if dropped == 1 else "undated claims"
+        notes.append(f"{dropped} {claims} left out by {bounds}; --undated to include them")
+    return notes
+
+
+def _completing(what: str) -> Callable[..., list[str]]:
+    """A shell-completion callback for ids of ``what``; the dataset is opened only when called."""
+
+    def complete(ctx: typer.Context, incomplete: str) -> list[str]:
+        from pakru.complete import candidates
+
+        root = ctx.find_root()
+        return candidates(root.params.get("data") or os.environ.get("PAKRU_DATA"), what, incomplete)
+
+    return complete
 
 
 # Options shared by the commands that list claims.
 TopicOpt = typer.Option(
-    None, "--topic", "-t", help="Only claims on this topic (id, label or alias; repeatable)."
+    None,
+    "--topic",
+    "-t",
+    metavar="TOPIC",
+    autocompletion=_completing("topic"),
+    help="Only claims on this topic: id, label or alias, any case, typos forgiven. "
+    "Repeat for any of several.",
 )
 SourceOpt = typer.Option(
-    None, "--source", "-s", help="Only claims of this source (id or author; repeatable)."
+    None,
+    "--source",
+    "-s",
+    metavar="SOURCE",
+    autocompletion=_completing("source"),
+    help="Only claims of this source: id, author (full, first or last name), title, or an outlet "
+    "('Arab News': all its articles). Repeat for several.",
 )
 FromOpt = typer.Option(
-    None, "--from", metavar="DATE", help="Only claims dated on or after this year or date."
+    None,
+    "--from",
+    metavar="DATE",
+    help="Only claims dated on or after this: a year (2014), year-month (2014-06) or date (2014-06-30).",
 )
-ToOpt = typer.Option(None, "--to", metavar="DATE", help="Only claims dated on or before this year or date.")
-KindOpt = typer.Option(None, "--kind", "-k", help="Only claims of this kind: event, assessment, prediction.")
+ToOpt = typer.Option(
+    None,
+    "--to",
+    metavar="DATE",
+    help="Only claims dated on or before this: a year, year-month or date, as for --from.",
+)
+KindOpt = typer.Option(
+    None,
+    "--kind",
+    "-k",
+    metavar="[event|assessment|prediction]",
+    help="Only claims of this kind, any case. Repeat for several.",
+)
+UndatedOpt = typer.Option(
+    False, "--undated", help="With --from/--to, keep the undated claims too (they are left out by default)."
+)
 JsonOpt = typer.Option(False, "--json", help="Write JSON to stdout (shape documented in the README).")
 
 
@@ -254,7 +386,9 @@ def _limit_ok(limit: int | None) -> None:
 @app.command()
 @_run
 def search(
-    query: str = typer.Argument(..., help="Words to look for; case, punctuation and typos are forgiven."),
+    query: str = typer.Argument(
+        ..., metavar="QUERY", help="Words to look for; case, punctuation and typos are forgiven."
+    ),
     topic: list[str] = TopicOpt,
     source: list[str] = SourceOpt,
     date_from: str = FromOpt,
@@ -289,16 +423,26 @@ def timeline(
     date_from: str = FromOpt,
     date_to: str = ToOpt,
     kind: list[str] = KindOpt,
-    event: str = typer.Option(None, "--event", "-e", help="Only the claims of one event, from every source."),
-    by: str = typer.Option("decade", "--by", help="Group by 'decade' or 'year'."),
+    undated: bool = UndatedOpt,
+    event: str = typer.Option(
+        None,
+        "--event",
+        "-e",
+        metavar="EVENT",
+        autocompletion=_completing("event"),
+        help="Only the claims of one event (see pakru events).",
+    ),
+    by: str = typer.Option(
+        "decade", "--by", metavar="[decade|year]", help="Group by decade or year, any case."
+    ),
     limit: int = typer.Option(None, "--limit", "-n", help="Show only the first N claims."),
     as_json: bool = JsonOpt,
 ) -> None:
     """The claims in chronological order, grouped by decade or year.
 
     Claims of different sources about one event are shown together, with how many sources attest it
-    and whether they disagree on its date. Undated claims come last, placed by their source's
-    publication date.
+    and whether they disagree on its date (facts of the whole dataset, whatever the filters). Undated
+    claims come last, grouped by source. What --from/--to or --limit leave out is said in a footer.
 
     Example: pakru timeline --from 2014 --topic defence
     """
@@ -306,55 +450,109 @@ def timeline(
     from pakru import timeline as tl
 
     _limit_ok(limit)
+    by = by.strip().lower()
     if by not in ("decade", "year"):
-        raise QueryError("--by must be 'decade' or 'year'")
+        raise QueryError(f"--by: must be 'decade' or 'year', not {by!r}")
     loaded = _load()
     d = loaded.dataset
-    indices = q.select(d, _filters(loaded, topic, source, date_from, date_to, kind))
+    f = _filters(loaded, topic, source, date_from, date_to, kind, undated)
+    indices = q.select(d, f)
     if event is not None:
-        if event not in d.event_index:
-            raise QueryError(f"unknown event {event!r}; known events: {', '.join(e.id for e in d.events)}")
-        wanted, column = d.event_index[event], d.claims.event
+        wanted_id = _resolve_event(d, event)
+        wanted, column = d.event_index[wanted_id], d.claims.event
         indices = [i for i in indices if column[i] == wanted]
     t = tl.build(d, indices, by=by, limit=limit)
-    _emit(as_json, "timeline", d, t)
+    notes: list[str] = _left_out_notes(loaded, f, len(t.claims), len(indices)) if event is None else []
+    _emit(as_json, "timeline", d, t, notes=notes)
+
+
+def _resolve_event(d: "Any", event: str) -> str:
+    """An event id, in any case, typos forgiven (as topics are)."""
+    from pakru.query import resolve_event
+
+    with _naming("--event"):
+        return resolve_event(d, event).id
 
 
 @app.command()
 @_run
 def compare(
-    topic: str = typer.Option(..., "--topic", "-t", help="The topic: id, label or alias, typos forgiven."),
+    topic: str = typer.Option(
+        None,
+        "--topic",
+        "-t",
+        metavar="TOPIC",
+        autocompletion=_completing("topic"),
+        help="The topic: id, label or alias, typos forgiven. Without it: the viewpoint grid of every topic.",
+    ),
     source: list[str] = SourceOpt,
     date_from: str = FromOpt,
     date_to: str = ToOpt,
     kind: list[str] = KindOpt,
+    undated: bool = UndatedOpt,
     as_json: bool = JsonOpt,
 ) -> None:
-    """What each author says on a topic, side by side.
+    """What each author says on a topic, side by side; without --topic, the viewpoint grid.
 
-    For every source: its outlet, publication date, overall outlook on the ties, its stance on the
-    topic and its claims with quotes; which sources are silent; and whether sources that report the
-    same event agree on it.
+    For every source: its outlet, publication date, overall outlook on the ties, the mean stance
+    of its claims on the topic for Pakistan–Russia ties and its claims with quotes; which sources
+    are silent; and whether sources that report the same event agree on its date.
+
+    Without --topic: a grid of sources by topics, each cell the mean stance of that source's claims
+    on the topic and how many there are (--kind prediction: what each author expects).
 
     Example: pakru compare --topic india
     """
     from pakru import query as q
-    from pakru.compare import compare as run_compare
 
     loaded = _load()
     d = loaded.dataset
-    chosen = q.resolve_topic(d, topic)
-    f = _filters(loaded, None, source, date_from, date_to, kind)
+    f = _filters(loaded, None, source, date_from, date_to, kind, undated)
     sources = [d.source_by_id[s] for s in f.sources] if f.sources else None
+    if topic is None:
+        from pakru.grid import viewpoint_grid
+
+        grid = viewpoint_grid(d, q.select(d, f), sources, f.kinds)
+        _emit(as_json, "grid", d, grid, notes=_left_out_notes(loaded, f))
+        return
+    from pakru.compare import compare as run_compare
+
+    with _naming("--topic"):
+        chosen = q.resolve_topic(d, topic)
     result = run_compare(d, chosen, q.select(d, f), sources)
-    _emit(as_json, "compare", d, result)
+    _emit(as_json, "compare", d, result, notes=_left_out_notes(loaded, f._replace(topics=(chosen.id,))))
+
+
+@app.command()
+@_run
+def events(
+    conflicts: bool = typer.Option(
+        False, "--conflicts", help="Only the events whose sources disagree on the date."
+    ),
+    as_json: bool = JsonOpt,
+) -> None:
+    """Every event: its label, the sources that attest it, the dates each gives, and whether they agree.
+
+    An event is one real-world happening that claims of several sources report; `pakru timeline
+    --event ID` shows its claims in full.
+
+    Example: pakru events --conflicts
+    """
+    from pakru.events import every_event
+
+    loaded = _load()
+    d = loaded.dataset
+    _emit(as_json, "events", d, every_event(d, conflicts_only=conflicts))
 
 
 @app.command()
 @_run
 def show(
     claim_id: str = typer.Argument(
-        ..., metavar="CLAIM_ID", help="A claim id, as the other commands print it."
+        ...,
+        metavar="CLAIM_ID",
+        autocompletion=_completing("claim"),
+        help="A claim id, as the other commands print it (any case).",
     ),
     as_json: bool = JsonOpt,
 ) -> None:
@@ -443,7 +641,7 @@ def _command_in(args: list[str]) -> str | None:
     """The command the arguments name, after pakru's own options; None if they name none."""
     skip = False
     for arg in args:
-        if skip or arg in ("--no-cache", "--debug") or arg.startswith("--data="):
+        if skip or arg in ("--no-cache", "--debug", "--no-pager") or arg.startswith("--data="):
             skip = False
         elif arg == "--data":
             skip = True
@@ -468,6 +666,22 @@ def _app_for(args: list[str]) -> typer.Typer:
     return one
 
 
+def hoisted(args: list[str]) -> list[str]:
+    """The arguments with global options moved before the command and --json after it."""
+    from pakru.argv import hoist
+
+    names = {c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands}
+    return hoist(args, names)
+
+
+def _usage_error(exc: ClickException) -> None:
+    """A usage error as pakru's other errors: what is wrong on one line, where to look on the next."""
+    ctx = getattr(exc, "ctx", None)
+    where = ctx.command_path if ctx is not None else "pakru"
+    _stderr(f"pakru: error: {exc.format_message()}")
+    _stderr(f"Try '{where} --help'.")
+
+
 def main(argv: list[str] | None = None) -> None:
     try:
         signal.signal(signal.SIGINT, _interrupted)
@@ -475,12 +689,15 @@ def main(argv: list[str] | None = None) -> None:
         pass
     try:
         args = sys.argv[1:] if argv is None else argv
+        if args[:1] == ["help"]:  # `pakru help [COMMAND]`, as git and gh have it
+            args = [*args[1:], "--help"]
+        args = hoisted(args)
         code = _app_for(args)(args=args, prog_name="pakru", standalone_mode=False)
     except _Interrupted:
         _silence_stdout()
         sys.exit(EXIT_INTERRUPTED)
     except ClickException as exc:
-        exc.show()
+        _usage_error(exc)
         sys.exit(exc.exit_code)
     except Abort:
         sys.exit(EXIT_INTERRUPTED)

@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from pakru.events import EventFacts, facts
 from pakru.model import Claim, Dataset, Event, Source, Topic, dates_disagree
 
 
@@ -18,23 +19,32 @@ class SourceView(NamedTuple):
 
 
 class SharedEvent(NamedTuple):
+    """An event the compared claims report, with the facts of the whole dataset about it."""
+
     event: Event
-    claims: tuple[Claim, ...]
+    claims: tuple[Claim, ...]  # the compared claims that report it, in date order
+    facts: EventFacts  # what every source says of it, whatever the filters (no claims built)
+    disputed: tuple[Claim, ...] = ()  # when sources disagree: claims whose dates show it
 
     @property
     def sources(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(c.source for c in self.claims))
+        return self.facts.sources
 
     @property
-    def agree(self) -> bool:
-        return not dates_disagree(self.claims)
+    def dating_sources(self) -> tuple[str, ...]:
+        return self.facts.dating_sources
+
+    @property
+    def agree(self) -> bool | None:
+        """Whether the sources that date it agree; None when fewer than two sources date it."""
+        return self.facts.agree
 
 
 class Comparison(NamedTuple):
     topic: Topic
     views: tuple[SourceView, ...]  # sources with something on the topic, oldest first
     silent: tuple[Source, ...]
-    shared: tuple[SharedEvent, ...]  # events on the topic that two or more sources report
+    shared: tuple[SharedEvent, ...]  # events that two or more of the compared sources report
 
 
 def compare(
@@ -76,15 +86,27 @@ def compare(
             views.append(SourceView(source, claims))
         else:
             silent.append(source)
-    # Events in the order their first claim comes, each with its claims in date order
+    # Events in the order their first claim comes that two or more of the compared sources report,
+    # each with its claims in date order; which sources report one and whether they agree are the
+    # whole dataset's facts, whatever the filters
     events_of = list(map(t.event.__getitem__, picked))
     by_event: dict[int, list[int]] = {e: [] for e in events_of if e >= 0}
     for k in order:
         if events_of[k] >= 0:
             by_event[events_of[k]].append(k)
-    shared = tuple(
-        SharedEvent(dataset.events[e], tuple(map(claim_at, positions)))
-        for e, positions in by_event.items()
-        if len({sources_of[k] for k in positions}) > 1
-    )
-    return Comparison(topic, tuple(views), tuple(silent), shared)
+    several = [e for e, positions in by_event.items() if len({sources_of[k] for k in positions}) > 1]
+    found = facts(dataset, (dataset.events[e].id for e in several), claims="none")
+    shared = [
+        SharedEvent(dataset.events[e], tuple(map(claim_at, positions)), found[dataset.events[e].id])
+        for e in several
+        for positions in (by_event[e],)
+    ]
+    # A disagreement is shown by the compared claims when they disagree among themselves, else
+    # by two claims from elsewhere in the dataset (fetched in one batch)
+    fetch = [x for x in shared if x.facts.conflict and not dates_disagree(x.claims)]
+    fetched = iter(t.take([i for x in fetch for i in x.facts.witnesses]))
+    proofs = {x.event.id: (next(fetched), next(fetched)) for x in fetch}
+    shared = [
+        x._replace(disputed=proofs.get(x.event.id, x.claims)) if x.facts.conflict else x for x in shared
+    ]
+    return Comparison(topic, tuple(views), tuple(silent), tuple(shared))

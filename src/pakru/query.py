@@ -5,7 +5,7 @@ from datetime import date
 from typing import NamedTuple
 
 from pakru.errors import QueryError
-from pakru.model import KINDS, Claim, Dataset, Source, Topic
+from pakru.model import KINDS, Claim, Dataset, Event, Source, Topic
 from pakru.table import UNDATED
 
 # textnorm (unicodedata and a compiled pattern) is imported by the functions that fold a name
@@ -18,10 +18,11 @@ class Filters(NamedTuple):
     start: date | None = None  # claims whose date range reaches this day or later
     end: date | None = None
     kinds: tuple[str, ...] = ()
+    undated: bool = False  # keep undated claims even when a date bound is given (--undated)
 
     @property
     def dated_only(self) -> bool:
-        return self.start is not None or self.end is not None
+        return (self.start is not None or self.end is not None) and not self.undated
 
 
 def apply(claims: Iterable[Claim], f: Filters) -> list[Claim]:
@@ -35,7 +36,7 @@ def apply(claims: Iterable[Claim], f: Filters) -> list[Claim]:
             continue
         if topics and topics.isdisjoint(c.topics):
             continue
-        if f.dated_only:
+        if f.dated_only or (f.undated and c.date is not None):
             if c.date is None:
                 continue
             if f.start is not None and c.date.end < f.start:
@@ -65,23 +66,27 @@ def select(dataset: Dataset, f: Filters) -> Sequence[int]:
     if f.topics:
         having = t.with_topics({dataset.topic_index[x] for x in f.topics})
         indices = [i for i in indices if i in having]
-    if f.dated_only:
+    if f.start is not None or f.end is not None:
         low = f.start.toordinal() if f.start is not None else None
         high = f.end.toordinal() if f.end is not None else None
-        start, end = t.start, t.end
+        start, end, keep_undated = t.start, t.end, f.undated
         indices = [
             i
             for i in indices
-            if start[i] != UNDATED and (low is None or end[i] >= low) and (high is None or start[i] <= high)
+            if (keep_undated and start[i] == UNDATED)
+            or (start[i] != UNDATED and (low is None or end[i] >= low) and (high is None or start[i] <= high))
         ]
     return indices
 
 
 def check_kinds(kinds: Sequence[str]) -> tuple[str, ...]:
+    """The kinds named, in any case ('Prediction' is 'prediction')."""
+    out = []
     for k in kinds:
-        if k not in KINDS:
-            raise QueryError(f"unknown kind {k!r}; choose from: {', '.join(KINDS)}")
-    return tuple(kinds)
+        if k.strip().lower() not in KINDS:
+            raise QueryError(f"--kind: unknown kind {k!r}; choose from: {', '.join(KINDS)}")
+        out.append(k.strip().lower())
+    return tuple(out)
 
 
 def _nearest(query: str, names: dict[str, str], limit: int = 3) -> list[str]:
@@ -136,21 +141,42 @@ def resolve_topic(dataset: Dataset, query: str) -> Topic:
 
 
 def resolve_source(dataset: Dataset, query: str) -> Source:
-    """A source by id, author's full or last name, 'unsigned', or title."""
+    """A source by id, author's full, last or first name, 'unsigned', or title."""
     from pakru import textnorm
 
     names: dict[str, str] = {}
     for s in dataset.sources:
         candidates = [s.id, s.title, s.byline]
         if s.author:
-            candidates.append(s.author.split()[-1])
+            candidates += [s.author.split()[-1], s.author.split()[0]]
         for name in candidates:
             names.setdefault(textnorm.fold(name), s.id)
     return dataset.source_by_id[_resolve(query, names, "source", cutoff=80)]
 
 
+def resolve_sources(dataset: Dataset, query: str) -> tuple[Source, ...]:
+    """The sources a --source names: every article of an outlet ('Arab News'), else one source
+    as resolve_source finds it."""
+    from pakru import textnorm
+
+    folded = textnorm.fold(query)
+    of_outlet = tuple(s for s in dataset.sources if s.outlet and textnorm.fold(s.outlet) == folded)
+    return of_outlet or (resolve_source(dataset, query),)
+
+
+def resolve_event(dataset: Dataset, query: str) -> Event:
+    """An event by id or label, forgiving case and small typos."""
+    from pakru import textnorm
+
+    names: dict[str, str] = {}
+    for e in dataset.events:
+        for name in (e.id, e.label):
+            names.setdefault(textnorm.fold(name), e.id)
+    return dataset.event_by_id[_resolve(query, names, "event", cutoff=85)]
+
+
 def resolve_claim(dataset: Dataset, claim_id: str) -> Claim:
-    claim = dataset.claim(claim_id.strip())
+    claim = dataset.claim(claim_id.strip()) or dataset.claim(claim_id.strip().lower())
     if claim is None:
         ids = {i: i for i in dataset.claims.ids()}
         near = _nearest(claim_id, ids)

@@ -4,7 +4,8 @@ from collections.abc import Sequence
 from itertools import compress
 from typing import NamedTuple
 
-from pakru.dates import decade_of, year_of
+from pakru.dates import decade_of
+from pakru.events import EventFacts, facts
 from pakru.model import Claim, Dataset, dates_disagree
 from pakru.table import UNDATED as UNDATED_ORDINAL
 
@@ -22,6 +23,7 @@ class Entry(NamedTuple):
 
     @property
     def sources(self) -> tuple[str, ...]:
+        """The sources of the claims shown; Timeline.events has the dataset's facts."""
         return tuple(dict.fromkeys(c.source for c in self.claims))
 
     @property
@@ -31,6 +33,10 @@ class Entry(NamedTuple):
 
 class Timeline(NamedTuple):
     entries: tuple[Entry, ...]
+    # The events of the entries, with every attestation in the whole dataset: how many sources
+    # report one and whether they disagree do not depend on the filters or the limit.
+    events: dict[str, EventFacts]
+    total: int = 0  # the claims that passed the filters, shown or not
 
     @property
     def claims(self) -> list[Claim]:
@@ -38,9 +44,16 @@ class Timeline(NamedTuple):
 
 
 def heading(claim: Claim, by: str) -> str:
-    if claim.date is None:
+    """The group a claim is filed under. By year, a date that spans years (a decade, a range)
+    is a group of its own, labelled as the date is, rather than filed under its first year."""
+    date = claim.date
+    if date is None:
         return UNDATED
-    return str(year_of(claim.date)) if by == "year" else decade_of(claim.date)
+    if by != "year":
+        return decade_of(date)
+    if date.start.year != date.end.year:
+        return date.label
+    return str(date.start.year)
 
 
 def order(dataset: Dataset, indices: Sequence[int], limit: int | None = None) -> list[list[int]]:
@@ -91,7 +104,8 @@ def build(
     dataset stays cheap.
     """
     t = dataset.claims
-    groups = order(dataset, range(len(t)) if indices is None else indices, limit)
+    chosen = range(len(t)) if indices is None else indices
+    groups = order(dataset, chosen, limit)
     shown: list[list[int]] = []
     left = limit
     for group in groups:
@@ -106,4 +120,5 @@ def build(
     for group in shown:
         members = tuple(next(claims) for _ in group)
         entries.append(Entry(members, members[0].event, heading(members[0], by)))
-    return Timeline(tuple(entries))
+    shown_events = [e.event for e in entries if e.event is not None]
+    return Timeline(tuple(entries), facts(dataset, shown_events, claims="disputed"), len(chosen))

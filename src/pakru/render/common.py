@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pakru.cite import published_phrase
 from pakru.model import Claim, Dataset, Source
+
+if TYPE_CHECKING:
+    from pakru.compare import SharedEvent
+    from pakru.events import EventFacts
 
 
 def who(source: Source) -> str:
@@ -19,6 +25,14 @@ def source_line(source: Source) -> str:
     return f"{who(source)}, {source.outlet or 'outlet not stated'}, {published_phrase(source)}"
 
 
+def author_line(source: Source) -> str:
+    """'Umar Karim' or, for an unsigned article, 'unsigned (The writer is …)' without repeating it."""
+    if source.author:
+        return source.author + (f" ({source.author_note})" if source.author_note else "")
+    note = source.author_note or ""
+    return f"unsigned ({note})" if note and not note.casefold().startswith("unsigned") else note or "unsigned"
+
+
 def date_text(claim: Claim) -> str:
     if claim.date is None:
         return "undated"
@@ -26,9 +40,28 @@ def date_text(claim: Claim) -> str:
 
 
 def stance_text(stance: float | None) -> str:
+    """A stance or outlook score (-2..+2): an int as it is, a mean to one decimal."""
     if stance is None:
         return "–"
-    return f"{stance:+g}" if stance else "0"
+    if isinstance(stance, int):
+        return f"{stance:+d}" if stance else "0"
+    return f"{stance:+.1f}" if round(stance, 1) else "0.0"
+
+
+def count(n: int, what: str) -> str:
+    """'1 claim', '2 claims'."""
+    return f"{n} {what}" if n == 1 else f"{n} {what}s"
+
+
+def mean_stance_label(topic_label: str) -> str:
+    return f"mean stance of its {topic_label} claims for Pakistan–Russia ties"
+
+
+def verdict(f: EventFacts | SharedEvent) -> str:
+    """Whether the sources that date an event agree: 'dates agree', 'only one source dates it'..."""
+    if f.agree is None:
+        return "only one source dates it" if f.dating_sources else "no source dates it"
+    return "dates agree" if f.agree else "dates differ"
 
 
 def by_publication(dataset: Dataset, claim: Claim) -> str:

@@ -16,6 +16,8 @@ from pakru.model import Claim, Dataset, Source, Topic
 if TYPE_CHECKING:  # only the command that needs one imports its module
     from pakru.cite import Context
     from pakru.compare import Comparison
+    from pakru.events import EventFacts
+    from pakru.grid import Grid
     from pakru.search import Results
     from pakru.timeline import Timeline
 
@@ -60,11 +62,13 @@ def search_doc(d: Dataset, r: Results) -> list[dict[str, Any]]:
 def timeline_doc(d: Dataset, t: Timeline) -> list[dict[str, Any]]:
     out = []
     for entry in t.entries:
-        conflict = entry.conflict
+        # the event's facts in the whole dataset, whatever the filters and the limit
+        facts = t.events.get(entry.event) if entry.event is not None else None
+        attested, conflict = (facts.attested_by, facts.conflict) if facts is not None else (1, False)
         for c in entry.claims:
             obj = claim_obj(d, c)  # a new dict: extended in place rather than copied
             obj["group"] = entry.heading
-            obj["attested_by"] = len(entry.sources)
+            obj["attested_by"] = attested
             obj["date_conflict"] = conflict
             out.append(obj)
     return out
@@ -89,10 +93,55 @@ def compare_doc(d: Dataset, cmp: Comparison) -> dict[str, Any]:
                 "event": e.event.id,
                 "label": e.event.label,
                 "sources": list(e.sources),
+                "attested_by": e.facts.attested_by,
                 "agree": e.agree,
+                "date_conflict": e.facts.conflict,
                 "dates": {c.id: (c.date.text if c.date else None) for c in e.claims},
             }
             for e in cmp.shared
+        ],
+    }
+
+
+def events_doc(d: Dataset, found: list[EventFacts]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": f.event.id,
+            "label": f.event.label,
+            "note": f.event.note,
+            "sources": list(f.sources),
+            "attested_by": f.attested_by,
+            "agree": f.agree,
+            "date_conflict": f.conflict,
+            "attestations": [
+                {
+                    "claim": c.id,
+                    "source": c.source,
+                    "date": c.date.text if c.date else None,
+                    "date_label": c.date.label if c.date else "undated",
+                }
+                for c in f.claims
+            ],
+        }
+        for f in found
+    ]
+
+
+def grid_doc(d: Dataset, g: Grid) -> dict[str, Any]:
+    return {
+        "kinds": list(g.kinds),
+        "sources": [
+            {**source_obj(s), "outlook": s.outlook.score, "outlook_label": s.outlook.label} for s in g.sources
+        ],
+        "topics": [
+            {
+                "id": t.id,
+                "label": t.label,
+                "cells": {
+                    sid: {"claims": cell.claims, "stance": cell.stance} for sid, cell in g.cells[t.id].items()
+                },
+            }
+            for t in g.topics
         ],
     }
 
@@ -135,11 +184,15 @@ def topics_doc(d: Dataset, topics: list[Topic]) -> list[dict[str, Any]]:
 
 def show_doc(d: Dataset, c: Claim, ctx: Context | None) -> dict[str, Any]:
     from pakru.cite import citation
+    from pakru.events import facts
 
-    others = [x for x in d.attestations(c.event) if x.id != c.id] if c.event else []
+    f = facts(d, [c.event])[c.event] if c.event else None
+    others = [x for x in f.claims if x.id != c.id] if f is not None else []
     return {
         **claim_obj(d, c),
-        "event_label": d.event_by_id[c.event].label if c.event else None,
+        "event_label": f.event.label if f is not None else None,
+        "attested_by": f.attested_by if f is not None else 1,
+        "date_conflict": f.conflict if f is not None else False,
         "context": None if ctx is None else {"before": ctx.before, "quote": ctx.quote, "after": ctx.after},
         "attestations": [claim_obj(d, x) for x in others],
         "citation": citation(d.source_by_id[c.source]),

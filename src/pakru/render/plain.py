@@ -8,12 +8,25 @@ from typing import TYPE_CHECKING, TextIO
 
 from pakru.cite import citation, published_phrase
 from pakru.model import Claim, Dataset, Topic
-from pakru.render.common import by_publication, date_text, disagreement, source_line, stance_text, who
+from pakru.render.common import (
+    author_line,
+    by_publication,
+    count,
+    date_text,
+    disagreement,
+    mean_stance_label,
+    source_line,
+    stance_text,
+    verdict,
+    who,
+)
 from pakru.render.safe import clean
 
 if TYPE_CHECKING:  # only the command that shows one imports its module
     from pakru.cite import Context
     from pakru.compare import Comparison
+    from pakru.events import EventFacts
+    from pakru.grid import Grid
     from pakru.search import Results
     from pakru.timeline import Timeline
 
@@ -84,11 +97,12 @@ def timeline(d: Dataset, t: Timeline, out: TextIO | None = None) -> None:
             if w.lines:
                 w()
             w(f"== {title} ==")
-        if e.event is not None and len(e.sources) > 1:
-            note = f"attested by {len(e.sources)} sources"
-            if e.conflict:
-                note += f"; sources disagree on the date: {disagreement(d, e.claims)}"
-            w(f"* {d.event_by_id[e.event].label} ({note})")
+        facts = t.events.get(e.event) if e.event is not None else None
+        if facts is not None and facts.attested_by > 1:
+            note = f"attested by {count(facts.attested_by, 'source')}"
+            if facts.conflict:
+                note += f"; sources disagree on the date: {disagreement(d, facts.claims)}"
+            w(f"* {facts.event.label} ({note})")
             for c in e.claims:
                 w(f"  {_when(d, c)}  {c.summary} — {who(d.source_by_id[c.source])} [{c.id}]")
         else:
@@ -113,9 +127,9 @@ def compare(d: Dataset, cmp: Comparison, out: TextIO | None = None) -> None:
         w(f"{s.outlet or 'outlet not stated'} · {published_phrase(s)}")
         w(
             f"Outlook on the ties: {stance_text(s.outlook.score)} ({s.outlook.label}) · "
-            f"stance on {cmp.topic.label}: {stance_text(v.stance)} · {len(v.claims)} claims"
+            f"{mean_stance_label(cmp.topic.label)}: {stance_text(v.stance)} · {count(len(v.claims), 'claim')}"
         )
-        _listing(w, v.claims)
+        _listing(w, v.claims, who(s))
         w.spill()
     if cmp.silent:
         w()
@@ -124,51 +138,79 @@ def compare(d: Dataset, cmp: Comparison, out: TextIO | None = None) -> None:
         w()
         w("Events more than one source reports:")
         for e in cmp.shared:
-            verdict = "dates agree" if e.agree else f"dates differ: {disagreement(d, e.claims)}"
-            w(f"- {e.event.label}: {', '.join(e.sources)}; {verdict}")
+            said = verdict(e) + (f": {disagreement(d, e.disputed)}" if e.agree is False else "")
+            w(f"- {e.event.label}: {', '.join(e.sources)}; {said}")
     if not cmp.views:
         w(f"No source says anything on {cmp.topic.label} with these filters.")
     w.flush()
 
 
-def _listing(w: Writer, claims: Iterable[Claim]) -> None:
-    """Two lines a claim, made as one string from its cleaned fields: clean() of each field is
-    clean() of the lines, since the text between them holds no break. A compare at 100,000
-    claims lists 22,000; this took ~20% less time than a line at a time, each checked whole."""
+def _listing(w: Writer, claims: Iterable[Claim], author: str) -> None:
+    """One line a claim, with its id and author, so that grep finds whole claims; made as one
+    string from its cleaned fields (clean() of each field is clean() of the line). A compare at
+    100,000 claims lists 22,000."""
     add = w.lines.append
+    author = clean(author)
     for c in claims:
         when, summary, quote, cid = date_text(c), c.summary, c.quote, c.id
         if not (summary.isprintable() and quote.isprintable() and cid.isprintable() and when.isprintable()):
             when, summary, quote, cid = clean(when), clean(summary), clean(quote), clean(cid)
-        add(f"- {when}: {summary} [{cid}]\n  “{quote}”")
+        add(f"- [{cid}] {when} — {author}: {summary} “{quote}”")
+
+
+def events(d: Dataset, found: list[EventFacts], out: TextIO | None = None) -> None:
+    """One line an event, then one line each attestation."""
+    w = Writer(out)
+    for f in found:
+        said = verdict(f) + (f": {disagreement(d, f.claims)}" if f.agree is False else "")
+        w(f"{f.event.id}: {f.event.label} · attested by {count(f.attested_by, 'source')} · {said}")
+        for c in f.claims:
+            w(f"  {_when(d, c)} — {who(d.source_by_id[c.source])} [{c.id}]: {c.summary}")
+    if not found:
+        w("No events.")
+    w.flush()
+
+
+def grid(d: Dataset, g: Grid, out: TextIO | None = None) -> None:
+    """A tab-separated matrix: one row a topic, one column a source, each cell 'stance/claims'."""
+    w = Writer(out)
+    w.row(["topic", *(s.id for s in g.sources)])
+    w.row(["(outlook)", *(stance_text(s.outlook.score) for s in g.sources)])
+    for t in g.topics:
+        cells = g.cells[t.id]
+        w.row([t.id, *(_cell(cells[s.id].stance, cells[s.id].claims) for s in g.sources)])
+    w.flush()
+
+
+def _cell(stance: float | None, claims: int) -> str:
+    return "" if not claims else f"{stance_text(stance)}/{claims}"
 
 
 def show(d: Dataset, c: Claim, ctx: Context | None, out: TextIO | None = None) -> None:
     w = Writer(out)
     s = d.source_by_id[c.source]
     w(f"{c.id} · {c.kind}")
-    w(
-        f"Date: {c.date.label if c.date else 'undated'} ({c.date_basis}"
-        f"{', EDTF ' + c.date.text if c.date else ''})"
-    )
+    w(f"Date: {c.date.label} ({c.date_basis}, EDTF {c.date.text})" if c.date else "Date: undated")
     if c.date_note:
         w(f"Date note: {c.date_note}")
     w(f"Summary: {c.summary}")
     w(f"Quote: “{c.quote}”")
     if ctx is not None:
-        w(f"In context: …{ctx.before} «{ctx.quote}» {ctx.after}…")
+        w(f"In context: …{ctx.before}{ctx.gap_before}«{ctx.quote}»{ctx.gap_after}{ctx.after}…")
     w(f"Topics: {', '.join(c.topics)}")
     w(f"Actors: {', '.join(c.actors) or '–'}")
     w(f"Stance: {stance_text(c.stance)}")
     w(f"Source: {source_line(s)}")
     w(f"Published: {s.published_basis}")
     if c.event:
-        others = [x for x in d.attestations(c.event) if x.id != c.id]
-        w(
-            f"Event: {d.event_by_id[c.event].label} ({c.event}), attested by "
-            f"{len({x.source for x in d.attestations(c.event)})} sources"
-        )
-        for x in others:
+        from pakru.events import facts
+
+        f = facts(d, [c.event])[c.event]
+        note = f"attested by {count(f.attested_by, 'source')}"
+        if f.conflict:
+            note += f"; sources disagree on the date: {disagreement(d, f.claims)}"
+        w(f"Event: {f.event.label} ({c.event}), {note}")
+        for x in (x for x in f.claims if x.id != c.id):
             w(f"- {_when(d, x)}: {x.summary} — {who(d.source_by_id[x.source])} [{x.id}]")
     w(f"Cite as: {citation(s)}")
     w.flush()
@@ -179,7 +221,7 @@ def sources(d: Dataset, out: TextIO | None = None) -> None:
     counts = d.claims_per_source()
     for s in d.sources:
         w(f"{s.id}: {s.title}")
-        w(f"   author: {s.author or 'unsigned'}{' (' + s.author_note + ')' if s.author_note else ''}")
+        w(f"   author: {author_line(s)}")
         w(f"   outlet: {s.outlet or 'not stated'}{' — ' + s.outlet_basis if s.outlet_basis else ''}")
         w(f"   published: {published_phrase(s)} — {s.published_basis}")
         w(f"   outlook: {stance_text(s.outlook.score)} ({s.outlook.label}): “{s.outlook.quote}”")
