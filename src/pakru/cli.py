@@ -376,7 +376,9 @@ def show(
 @_run
 def export(
     fmt: str = typer.Argument(
-        ..., metavar="FORMAT", help="csv, tsv, ndjson, markdown, csl-json, biblatex, bibtex, ris, timelinejs, html."
+        ...,
+        metavar="FORMAT",
+        help="csv, tsv, ndjson, markdown, csl-json, biblatex, bibtex, ris, timelinejs, html.",
     ),
     topic: list[str] = TopicOpt,
     source: list[str] = SourceOpt,
@@ -408,9 +410,13 @@ def export(
 @app.command()
 @_run
 def cite(
-    claim_id: str = typer.Argument(..., metavar="CLAIM_ID", help="A claim id, as the other commands print it."),
+    claim_id: str = typer.Argument(
+        ..., metavar="CLAIM_ID", help="A claim id, as the other commands print it."
+    ),
     style: str = typer.Option(
-        "apa", "--style", help="A CSL style: apa, chicago-author-date, mla, harvard-cite-them-right, or a .csl file."
+        "apa",
+        "--style",
+        help="A CSL style: apa, chicago-author-date, mla, harvard-cite-them-right, or a .csl file.",
     ),
     fmt: str = typer.Option("text", "--format", "-f", help="text, csl-json, biblatex or ris."),
     as_json: bool = JsonOpt,
@@ -426,7 +432,9 @@ def cite(
     if fmt not in FORMATS:
         raise QueryError(f"unknown --format {fmt!r}; choose from: {', '.join(FORMATS)}")
     loaded = _load()
-    write(run_cite(loaded.dataset, resolve_claim(loaded.dataset, claim_id), style), "json" if as_json else fmt)
+    write(
+        run_cite(loaded.dataset, resolve_claim(loaded.dataset, claim_id), style), "json" if as_json else fmt
+    )
 
 
 @app.command()

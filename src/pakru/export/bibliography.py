@@ -107,7 +107,9 @@ def bibtex_entry(s: Source) -> str:
     if s.outlet:
         fields.append(("journal", tex_escape(s.outlet)))
     d = s.published
-    fields.append(("year", str(d.start.year) if d.start.year == d.end.year else f"{d.start.year}--{d.end.year}"))
+    fields.append(
+        ("year", str(d.start.year) if d.start.year == d.end.year else f"{d.start.year}--{d.end.year}")
+    )
     parts = d.text.rstrip("~?%").split("-")
     month = _BIBTEX_MONTHS[int(parts[1]) - 1] if len(parts) > 1 and "/" not in d.text else None
     return _entry("article" if s.outlet else "misc", s.id, fields, month)

@@ -96,8 +96,8 @@ def _grid(d: Dataset, t: Timeline, sources: list[Source]) -> str:
     """Topics by sources: each source's mean stance on the topic and its number of claims."""
     cells: dict[tuple[str, str], list[Claim]] = defaultdict(list)
     for c in t.claims:
-        for topic in c.topics:
-            cells[topic, c.source].append(c)
+        for topic_id in c.topics:
+            cells[topic_id, c.source].append(c)
     topics = [x for x in d.topics if any((x.id, s.id) in cells for s in sources)]
     head = "".join(f'<th scope="col">{e(s.author or s.title)}</th>' for s in sources)
     rows = []
@@ -109,7 +109,7 @@ def _grid(d: Dataset, t: Timeline, sources: list[Source]) -> str:
             if not claims:
                 tds.append('<td class="muted">·</td>')
             elif not stances:
-                tds.append(f'<td>– <small>({len(claims)})</small></td>')
+                tds.append(f"<td>– <small>({len(claims)})</small></td>")
             else:
                 mean = sum(stances) / len(stances)
                 light = " light" if abs(mean) < 1.5 else ""
@@ -133,7 +133,8 @@ def _sources(sources: list[Source], citer: Citer) -> str:
     for s in sources:
         ref = citer.rendered(s).reference
         items.append(
-            f'<div class="source" id="source-{e(s.id)}" style="border-left:6px solid {_colour(s.outlook.score)}">'
+            f'<div class="source" id="source-{e(s.id)}" '
+            f'style="border-left:6px solid {_colour(s.outlook.score)}">'
             f"<h3>{e(s.title)}</h3>"
             f'<p class="muted">{e(s.author or "unsigned")} · {e(s.outlet or "outlet not stated")} · '
             f"{e(s.published.label)}</p>"

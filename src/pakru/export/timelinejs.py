@@ -70,7 +70,9 @@ def timelinejs(d: Dataset, t: Timeline) -> str:
         "title": {
             "text": {
                 "headline": "Pakistan–Russia relations",
-                "text": html.escape(f"{len(dated)} dated claims from {len(sources_of(d, t))} articles.{note}"),
+                "text": html.escape(
+                    f"{len(dated)} dated claims from {len(sources_of(d, t))} articles.{note}"
+                ),
             }
         },
         "events": [slide(d, c, citer.cite(c).rendered.in_text) for c in dated],
