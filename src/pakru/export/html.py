@@ -46,7 +46,6 @@ def _colour(stance: float | None) -> str:
 
 
 def _claim(d: Dataset, c: Claim, citer: Citer) -> str:
-    s = d.source_by_id[c.source]
     cited = citer.cite(c).rendered.in_text
     stance = "no stance" if c.stance is None else f"stance {c.stance:+d}, {STANCES[c.stance]}"
     return (
@@ -55,7 +54,7 @@ def _claim(d: Dataset, c: Claim, citer: Citer) -> str:
         f'<span class="kind">· {e(c.kind)} · {e(stance)}</span></div>'
         f"<h3>{e(c.summary)}</h3>"
         f"<blockquote>{e(c.quote)}</blockquote>"
-        f'<p class="cite">{e(s.author or s.title)}: {e(cited)} · <code>{e(c.id)}</code></p>'
+        f'<p class="cite">{e(cited)} · <code>{e(c.id)}</code></p>'
         "</article>"
     )
 
@@ -181,7 +180,7 @@ def html(d: Dataset, t: Timeline) -> str:
 <body>
 <header>
 <h1>Pakistan–Russia relations: a timeline of claims</h1>
-<p class="lede">{len(claims)} dated, attributed claims from {len(sources)} opinion articles, each with its
+<p class="lede">{len(claims)} attributed claims from {len(sources)} opinion articles, each with its
 verbatim quote and the paragraph it stands in. Exported by pakru {e(__version__)}.</p>
 <form id="controls" role="search">
 <input id="q" type="search" placeholder="Search summaries, quotes, actors…" aria-label="Search claims">
