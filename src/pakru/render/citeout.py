@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from pakru.citation import ClaimCitation
 
 FORMATS = ("text", "csl-json", "biblatex", "ris")
-CSL_CITATION_SCHEMA = "https://resource.citationstyles.org/schema/v1.0/input/json/csl-citation.json"
+CSL_CITATION_SCHEMA = "https://resource.citationstyles.org/schema/latest/input/json/csl-citation.json"
 
 
 def doc(c: ClaimCitation) -> dict[str, Any]:
