@@ -7,7 +7,7 @@ from pathlib import Path
 from pakru.dates import parse_edtf
 from pakru.model import Actor, Claim, Dataset, Event, Outlook, Source, Topic
 
-HOSTILE = "<script>alert(1)</script> =HYPERLINK(\"http://x\") {}\\%$&#_^~ *em* [x](y) # h\nER  - \u2028"
+HOSTILE = '<script>alert(1)</script> =HYPERLINK("http://x") {}\\%$&#_^~ *em* [x](y) # h\nER  - \u2028'
 QUOTE = "the plan was <b>bold</b> & [x](y) {}\\%$&#_^~"
 TEXT = (
     "A Hostile Headline\n\nBy Someone\n\nLeave a Reply\n\n"
@@ -34,7 +34,8 @@ def hostile_dataset(folder: Path) -> Dataset:
               ("t-one",), ("+Actor",), None, "ev", -2),
         Claim("u-1", "u", parse_edtf("1968"), "stated", "event", "@ " + HOSTILE, "first paragraph",
               ("t-one",), (), None, "ev", 1),
-        Claim("u-2", "u", None, "undated", "assessment", "#Heading", "ends", ("t-two",), (), None, None, None),
+        Claim("u-2", "u", None, "undated", "assessment", "#Heading", "ends", ("t-two",), (), None, None,
+              None),
     )  # fmt: skip
     return Dataset.of(
         (named, unsigned),

@@ -28,7 +28,7 @@ def test_pinpoint_of_a_quote() -> None:
     assert c.pinpoint(TEXT, "it counts.  Short Url A second") == c.Pinpoint(1, 2)  # across furniture
     assert c.pinpoint(TEXT, "so it counts. Short Url") is None  # ends in furniture
     assert c.pinpoint(TEXT, "not in the text") is None
-    two = "One paragraph of prose that has enough words in it.\nAnother paragraph of prose with enough words too.\n"
+    two = "One paragraph of prose that has enough words in it.\nAnother paragraph of prose with words too.\n"
     assert c.pinpoint(two, "words in it. Another") == c.Pinpoint(1, 2)
     assert c.Pinpoint(1, 2).locator == "1-2"
 
@@ -43,7 +43,8 @@ def test_every_shipped_quote_has_a_pinpoint(shipped_dataset) -> None:  # type: i
 @pytest.mark.parametrize(
     ("style", "in_text", "reference"),
     [
-        ("apa", "(Karim, ca. 2022, para. 4)", "Karim, U. (ca. 2022). The imminent reversal of Pakistan’s Russian romance. Arab News."),
+        ("apa", "(Karim, ca. 2022, para. 4)",
+         "Karim, U. (ca. 2022). The imminent reversal of Pakistan’s Russian romance. Arab News."),
         ("chicago-author-date", "(Karim 2022, para. 4)", "Karim, Umar. 2022."),
         ("mla", "par. 4)", "Arab News, Circa 2022."),
         ("harvard-cite-them-right", "(Karim, 2022, para. 4)", "Karim, U. (2022)"),
@@ -87,7 +88,9 @@ def test_cite_text_and_json() -> None:
     lines = r.stdout.splitlines()
     assert [x.split(":")[0] for x in lines] == ["In text", "Reference", "Quote"]
     doc = json.loads(runner.invoke(app, ["cite", "alpha-001", "--json"]).stdout)
-    assert set(doc) == {"claim", "source", "style", "in_text", "reference", "pinpoint", "quote", "csl", "citation_item"}
+    assert set(doc) == {
+        *("claim", "source", "style", "in_text", "reference", "pinpoint", "quote", "csl", "citation_item")
+    }
     assert doc["claim"] == "alpha-001" and doc["style"] == "apa"
     if doc["pinpoint"] is not None:
         assert doc["citation_item"]["label"] == "paragraph"

@@ -20,7 +20,8 @@ runner = CliRunner()
 def test_unknown_format_lists_the_known_ones() -> None:
     r = runner.invoke(app, ["export", "docx"])
     assert r.exit_code == 2 and r.stdout == ""
-    assert r.stderr.strip() == f"pakru: error: unknown export format 'docx'; known formats: {', '.join(FORMATS)}"
+    known = ", ".join(FORMATS)
+    assert r.stderr.strip() == f"pakru: error: unknown export format 'docx'; known formats: {known}"
 
 
 @pytest.mark.parametrize("fmt", list(FORMATS))

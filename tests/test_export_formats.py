@@ -156,7 +156,7 @@ def test_html_escapes_everything(hostile) -> None:  # type: ignore[no-untyped-de
     assert page.count("<script") == 2  # the data block and the page's own script, nothing else
     assert page.lower().count("</script>") == 2
     assert "<b>bold" not in page and "&lt;b&gt;bold&lt;/b&gt;" in page
-    assert "http-equiv=\"Content-Security-Policy\"" in page and "default-src 'none'" in page
+    assert 'http-equiv="Content-Security-Policy"' in page and "default-src 'none'" in page
     for word in ("http://", "https://"):
         assert word not in page.replace('"http://x', "").replace("http://x", "")
     data = page.split('<script type="application/json" id="pakru-data">')[1].split("</script>")[0]
