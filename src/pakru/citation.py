@@ -204,8 +204,11 @@ def _style(path: Path) -> Any:
         raise QueryError(f"{path}: not a CSL style ({exc})") from None
 
 
-def render(item: dict[str, Any], style: str, pin: Pinpoint | None = None) -> Rendered:
-    """The in-text citation (with the paragraph pinpoint) and the reference of one item."""
+def render(
+    item: dict[str, Any], style: str, pin: Pinpoint | None = None, *, with_in_text: bool = True
+) -> Rendered:
+    """The in-text citation (with the paragraph pinpoint) and the reference of one item;
+    without ``with_in_text``, the reference only (and in_text empty)."""
     from citeproc import Citation, CitationItem, CitationStylesBibliography, Locator, formatter
     from citeproc.source.json import CiteProcJSON
 
@@ -219,17 +222,18 @@ def render(item: dict[str, Any], style: str, pin: Pinpoint | None = None) -> Ren
         data["author"] = [{"literal": data.pop("title")}]
     locator = Locator("paragraph", pin.locator) if pin is not None else None
 
-    def run(cite_item: Any) -> tuple[str, str]:
+    def run(cite_item: Any, in_text: bool) -> str:
         bib = CitationStylesBibliography(csl, CiteProcJSON([data]), formatter.plain)
         citation = Citation([cite_item])
         bib.register(citation)
-        in_text = str(bib.cite(citation, _ignore))
-        return in_text, str(bib.bibliography()[0])
+        return _tidy(str(bib.cite(citation, _ignore) if in_text else bib.bibliography()[0]))
 
     # The reference from a citation without the locator: some styles leak it into the entry.
-    in_text, _ = run(CitationItem(item["id"], locator=locator) if locator else CitationItem(item["id"]))
-    _, reference = run(CitationItem(item["id"]))
-    return Rendered(path.stem, _tidy(in_text), _tidy(reference))
+    reference = run(CitationItem(item["id"]), in_text=False)
+    if not with_in_text:
+        return Rendered(path.stem, "", reference)
+    in_text = run(CitationItem(item["id"], locator=locator) if locator else CitationItem(item["id"]), True)
+    return Rendered(path.stem, in_text, reference)
 
 
 def _ignore(_item: Any) -> None:
@@ -241,7 +245,7 @@ def _tidy(text: str) -> str:
 
 
 def reference(source: Source, style: str = DEFAULT_STYLE) -> str:
-    return render(csl_item(source), style).reference
+    return render(csl_item(source), style, with_in_text=False).reference
 
 
 def cite(dataset: Dataset, claim: Claim, style: str = DEFAULT_STYLE) -> ClaimCitation:
