@@ -25,10 +25,13 @@ def test_paragraphs_skip_page_furniture() -> None:
 
 def test_pinpoint_of_a_quote() -> None:
     assert c.pinpoint(TEXT, "first paragraph has more") == c.Pinpoint(1, 1)
-    assert c.pinpoint(TEXT, "it counts.  Short Url A second") == c.Pinpoint(1, 2)  # across furniture
+    assert c.pinpoint(TEXT, "it counts.  Short Url A second") == c.Pinpoint(1, 2)  # over furniture
     assert c.pinpoint(TEXT, "so it counts. Short Url") is None  # ends in furniture
     assert c.pinpoint(TEXT, "not in the text") is None
-    two = "One paragraph of prose that has enough words in it.\nAnother paragraph of prose with words too.\n"
+    two = (
+        "One paragraph of prose that has enough words in it.\n"
+        "Another paragraph of prose with its eight words.\n"
+    )
     assert c.pinpoint(two, "words in it. Another") == c.Pinpoint(1, 2)
     assert c.Pinpoint(1, 2).locator == "1-2"
 

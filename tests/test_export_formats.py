@@ -168,3 +168,33 @@ def test_every_format_renders_the_shipped_dataset(shipped_dataset) -> None:  # t
     everything = claims_for(shipped_dataset, Filters())
     for fmt in FORMATS:
         assert out(fmt, (shipped_dataset, everything)).strip()
+
+
+def test_timelinejs_open_interval_ends(hostile) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from pakru.dates import EdtfDate
+    from pakru.export.timelinejs import slide
+
+    d, t = hostile
+    claim = t.claims[0]
+    since = claim._replace(date=EdtfDate("2016/..", date(2016, 1, 1), date(9999, 12, 31), "since 2016"))
+    s = slide(d, since, "(cite)")
+    assert s["start_date"] == {"year": 2016} and "end_date" not in s and s["display_date"] == "since 2016"
+    until = claim._replace(date=EdtfDate("../2016-05", date(1, 1, 1), date(2016, 5, 31), "until May 2016"))
+    s = slide(d, until, "(cite)")
+    assert s["start_date"] == {"year": 2016, "month": 5} and "end_date" not in s
+
+
+def test_importing_the_exporters_loads_no_citeproc_nor_terminal_library() -> None:
+    import json as _json
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, pakru.citation, pakru.export, pakru.export.tabular, pakru.export.html, "
+        "pakru.export.bibliography, pakru.export.markdown, pakru.export.timelinejs, pakru.export.ndjson\n"
+        "import json; print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert {"citeproc", "lxml", "typer", "rich"}.isdisjoint(_json.loads(out))

@@ -54,7 +54,7 @@ def _claim(d: Dataset, c: Claim, citer: Citer) -> str:
         f'<span class="kind">· {e(c.kind)} · {e(stance)}</span></div>'
         f"<h3>{e(c.summary)}</h3>"
         f"<blockquote>{e(c.quote)}</blockquote>"
-        f'<p class="cite">{e(cited)} · <code>{e(c.id)}</code></p>'
+        f'<p class="cite"><a href="#source-{e(c.source)}">{e(cited)}</a> · <code>{e(c.id)}</code></p>'
         "</article>"
     )
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pakru.dates import EdtfDate
-    from pakru.model import Dataset
+    from pakru.model import Claim, Dataset
     from pakru.timeline import Timeline
 
 
@@ -37,12 +37,28 @@ def _tl_date(day: date, precision: int) -> dict[str, int]:
     return out
 
 
-def slide(d: Dataset, c: Any, citation: str) -> dict[str, Any]:
+def _open_ends(d: EdtfDate) -> tuple[bool, bool]:
+    """Whether an interval's start and end are open or unknown (``../2016``, ``2016/..``,
+    ``2016/``): such an end has no day TimelineJS could draw to."""
+    if "/" not in d.text:
+        return False, False
+    left, right = d.text.split("/", 1)
+    return left in ("", ".."), right in ("", "..")
+
+
+def slide(d: Dataset, c: Claim, citation: str) -> dict[str, Any]:
     assert c.date is not None
     s = d.source_by_id[c.source]
+    open_start, open_end = _open_ends(c.date)
+    # an open start ("until 2016") is placed at its known end
+    start = (
+        _tl_date(c.date.end, _precision(c.date, 1))
+        if open_start
+        else _tl_date(c.date.start, _precision(c.date, 0))
+    )
     out: dict[str, Any] = {
         "unique_id": c.id,
-        "start_date": _tl_date(c.date.start, _precision(c.date, 0)),
+        "start_date": start,
         "display_date": c.date.label,
         "text": {
             "headline": html.escape(c.summary),
@@ -51,7 +67,7 @@ def slide(d: Dataset, c: Any, citation: str) -> dict[str, Any]:
         "group": html.escape(s.author or s.title),  # TimelineJS shows it as HTML
     }
     end = _tl_date(c.date.end, _precision(c.date, 1))
-    if end != out["start_date"]:
+    if not (open_start or open_end) and end != start:
         out["end_date"] = end
     return out
 
