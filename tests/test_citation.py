@@ -49,7 +49,7 @@ def test_every_shipped_quote_has_a_pinpoint(shipped_dataset) -> None:  # type: i
         ("apa", "(Karim, ca. 2022, para. 4)",
          "Karim, U. (ca. 2022). The imminent reversal of Pakistan’s Russian romance. Arab News."),
         ("chicago-author-date", "(Karim 2022, para. 4)", "Karim, Umar. 2022."),
-        ("mla", "par. 4)", "Karim, Umar. “The Imminent Reversal of Pakistan’s Russian Romance”. Arab News, Circa"),
+        ("mla", "par. 4)", "Karim, Umar. “The Imminent Reversal of Pakistan’s Russian Romance”. Arab News"),
         ("harvard-cite-them-right", "(Karim, 2022, para. 4)", "Karim, U. (2022)"),
     ],
 )  # fmt: skip
