@@ -89,3 +89,25 @@ def test_failed_write_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.Mo
     assert r.exit_code == 1 and "No space left on device" in r.stderr
     assert target.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["x.csv"]
+
+
+def test_export_through_a_pipe(shipped) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+
+    from conftest import run_pakru
+
+    env = {**os.environ, "PAKRU_DATA": str(shipped)}
+    whole = run_pakru("export", "ndjson", env=env)
+    assert whole.returncode == 0 and whole.stderr == b""
+    assert len(whole.stdout.splitlines()) == len(json.loads(run_pakru("timeline", "--json", env=env).stdout))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pakru", "export", "ndjson"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.readline()
+    proc.stdout.close()  # what `head -1` does
+    assert proc.stderr.read() == b"" and proc.wait(timeout=60) in (0, 141)

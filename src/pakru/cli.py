@@ -404,7 +404,7 @@ def export(
     if output:
         ex.write_atomic(output, data.encode("utf-8"))
     else:
-        sys.stdout.buffer.write(data.encode("utf-8"))
+        ex.write_stream(data.encode("utf-8"), sys.stdout.buffer)
 
 
 @app.command()

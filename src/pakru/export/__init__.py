@@ -12,7 +12,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from pakru.errors import PakruError, QueryError
 
@@ -66,6 +66,15 @@ def sources_of(dataset: Dataset, t: Timeline) -> list[Source]:
     """The sources of the exported claims, in dataset order."""
     used = {c.source for c in t.claims}
     return [s for s in dataset.sources if s.id in used]
+
+
+def write_stream(data: bytes, out: BinaryIO, chunk: int = 1 << 16) -> None:
+    """UTF-8 bytes to stdout whatever its encoding, a chunk at a time: one large write to a
+    pipe can return having written only part (measured here: 64 KiB of 3 MB, no error), and a
+    reader that goes away mid-export must raise BrokenPipeError for the CLI to report."""
+    for start in range(0, len(data), chunk):
+        out.write(data[start : start + chunk])
+    out.flush()
 
 
 def write_atomic(path: str, data: bytes) -> None:
