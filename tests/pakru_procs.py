@@ -10,12 +10,15 @@ as Python does. Every run has 1 GiB of address space (a file read whole by mista
 fails fast) and a time limit. Set PAKRU_TEST_EXEC=1 to run every request as a
 fresh `python -m pakru` instead.
 
-Also here: running pakru as an unprivileged user, on a dataset that user can read.
+Also here: running pakru as an unprivileged user, on a dataset and a copy of pakru
+that user can read.
 """
 
 from __future__ import annotations
 
+import atexit
 import base64
+import importlib.metadata
 import json
 import os
 import resource
@@ -162,10 +165,76 @@ def as_nobody() -> list[str]:
 
 
 def run_as_nobody(base: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
-    """python -m pakru ARGS as nobody, in base, with base/cache as its cache folder."""
+    """python -m pakru ARGS as nobody, in base, with base/cache as its cache folder.
+
+    As root, the run uses a copy of pakru and its runtime dependencies that nobody can
+    read (see nobody_runtime): the checkout and its venv may sit in a folder that only
+    root may enter, such as a `mktemp -d` folder (mode 0700).
+    """
     env = {**os.environ, "PAKRU_CACHE_DIR": str(base / "cache")}
-    cmd = [*as_nobody(), sys.executable, "-m", "pakru", *args]
+    prefix = as_nobody()
+    if prefix:
+        python, lib = nobody_runtime()
+        # -S: no site-packages, so only the copy (PYTHONPATH) and the standard library count
+        cmd = [*prefix, python, "-S", "-m", "pakru", *args]
+        env.update(PYTHONPATH=str(lib), PYTHONDONTWRITEBYTECODE="1")
+    else:
+        cmd = [sys.executable, "-m", "pakru", *args]
     return subprocess.run(cmd, capture_output=True, env=env, timeout=60, cwd=base, preexec_fn=limit_memory)
+
+
+_runtime: tuple[str, Path] | None = None
+
+
+def nobody_runtime() -> tuple[str, Path]:
+    """This environment's Python and a folder anyone can read holding pakru and the
+    distributions it needs at run time (from its installed metadata), copied once per
+    test session. Skips when nobody cannot run this Python itself."""
+    global _runtime
+    if _runtime is not None:
+        return _runtime
+    python = os.path.realpath(getattr(sys, "_base_executable", sys.executable))
+    probe = subprocess.run([*as_nobody(), python, "-S", "-c", "pass"], capture_output=True, cwd="/")
+    if probe.returncode != 0:
+        pytest.skip(
+            f"user nobody cannot run this Python ({python}: it sits in a folder only its owner "
+            "may enter), so the tests of file permissions cannot run here"
+        )
+    base = Path(tempfile.mkdtemp(prefix="pakru-runtime-"))
+    atexit.register(shutil.rmtree, base, True)
+    lib = base / "lib"
+    import pakru
+
+    shutil.copytree(Path(pakru.__file__).parent, lib / "pakru")  # an editable install lists no files
+    for dist in runtime_distributions():
+        for file in dist.files or ():
+            source = Path(str(dist.locate_file(file)))
+            if ".." not in file.parts and source.is_file():
+                (lib / file).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source, lib / file)  # copy2 keeps mtimes: the .pyc files stay valid
+    for root, _dirs, files in os.walk(base):
+        os.chmod(root, 0o755)  # whatever the umask made of them
+        for name in files:
+            os.chmod(os.path.join(root, name), 0o644)
+    _runtime = python, lib
+    return _runtime
+
+
+def runtime_distributions() -> list[importlib.metadata.Distribution]:
+    """The distributions pakru's [project].dependencies bring in, transitively."""
+    from packaging.requirements import Requirement
+
+    found: dict[str, importlib.metadata.Distribution] = {}
+    todo = ["pakru"]
+    while todo:
+        dist = importlib.metadata.distribution(todo.pop())
+        for spec in dist.requires or ():
+            req = Requirement(spec)
+            name = req.name.lower().replace("_", "-")
+            if name not in found and (req.marker is None or req.marker.evaluate({"extra": ""})):
+                found[name] = importlib.metadata.distribution(req.name)
+                todo.append(req.name)
+    return list(found.values())
 
 
 @contextmanager

@@ -98,7 +98,8 @@ def test_search_filters() -> None:
     r = invoke("search", "Russia", "--source", "unsigned", "--kind", "event", "--json")
     assert {x["source"]["id"] for x in json.loads(r.stdout)} == {"beta"}
     r = invoke("search", "Russia", "--from", "2015", "--to", "2018-03", "--json")
-    assert {x["id"] for x in json.loads(r.stdout)} == {"alpha-003", "alpha-002"}  # beta-002 names no Russia
+    # beta-002 names no Russia; alpha-006 ("since 2016") reaches into the range
+    assert {x["id"] for x in json.loads(r.stdout)} == {"alpha-003", "alpha-006", "alpha-002"}
     r = invoke("search", "Russia", "--topic", "Daesh", "--json")
     assert {x["id"] for x in json.loads(r.stdout)} == {"alpha-004", "beta-003"}
     r = invoke("search", "Russia", "--limit", "1", "--json")
@@ -136,6 +137,27 @@ def test_timeline_json_and_event() -> None:
     doc = json.loads(invoke("timeline", "--event", "embargo-lifted", "--json").stdout)
     assert [x["id"] for x in doc] == ["beta-001", "alpha-001"]
     assert len(json.loads(invoke("timeline", "--limit", "3", "--json").stdout)) == 3
+
+
+def test_an_open_ended_claim_reaches_every_later_date() -> None:
+    """alpha-006 is "2016/..": --from 2020 finds it, from the YAML and again from the cache."""
+    for _ in range(2):  # the first run writes the cache, the second reads it
+        doc = json.loads(invoke("timeline", "--from", "2020", "--json").stdout)
+        assert [x["id"] for x in doc] == ["alpha-006"]
+        assert (doc[0]["date"], doc[0]["date_label"], doc[0]["start"], doc[0]["end"]) == (
+            "2016/..",
+            "since 2016",
+            "2016-01-01",
+            "9999-12-31",
+        )
+    assert "since 2016" in invoke("timeline", "--from", "2020").stdout
+    years = invoke("timeline", "--by", "year", "--json")
+    assert years.exit_code == 0 and any(x["group"] == "2016" for x in json.loads(years.stdout))
+    assert [x["id"] for x in json.loads(invoke("timeline", "--to", "2015", "--json").stdout)] == [
+        "beta-001",
+        "alpha-001",
+        "alpha-003",
+    ]
 
 
 def test_compare_plain_and_json() -> None:
@@ -177,9 +199,9 @@ def test_show() -> None:
 
 def test_sources_and_topics() -> None:
     r = invoke("sources")
-    assert "alpha: Alpha on the Ties" in r.stdout and "   claims: 5" in r.stdout
+    assert "alpha: Alpha on the Ties" in r.stdout and "   claims: 7" in r.stdout
     doc = json.loads(invoke("sources", "--json").stdout)
-    assert [(s["id"], s["claims"], s["outlook"]["score"]) for s in doc] == [("alpha", 5, 2), ("beta", 4, -1)]
+    assert [(s["id"], s["claims"], s["outlook"]["score"]) for s in doc] == [("alpha", 7, 2), ("beta", 4, -1)]
     doc = json.loads(invoke("topics", "--json").stdout)
     isis = next(t for t in doc if t["id"] == "isis")
     assert isis["claims"] == {"alpha": 1, "beta": 1} and "Daesh" in isis["aliases"]
@@ -191,9 +213,9 @@ def test_sources_and_topics() -> None:
 def test_check() -> None:
     r = invoke("check")
     assert r.exit_code == 0
-    assert r.stdout.startswith("OK ") and "2 sources, 9 claims, 2 events, 7 topics, 4 actors" in r.stdout
+    assert r.stdout.startswith("OK ") and "2 sources, 11 claims, 2 events, 7 topics, 4 actors" in r.stdout
     doc = json.loads(invoke("check", "--json").stdout)
-    assert doc["ok"] is True and doc["claims"] == 9 and doc["problems"] == []
+    assert doc["ok"] is True and doc["claims"] == 11 and doc["problems"] == []
 
 
 @pytest.mark.parametrize(
@@ -237,8 +259,12 @@ def test_check_reports_every_problem(dataset_copy) -> None:  # type: ignore[no-u
     assert "claim alpha-003: field date: '2015-02-30': day 30 does not exist in February 2015" in err
     assert "duplicate claim id 'beta-002'" in err
     assert "claim beta-001: field source: unknown source 'gamma'" in err
+    # the broken quote too, although the same file has a bad date and a duplicate id
+    assert "claim beta-004: field quote: quote not found" in err
     assert err.strip().splitlines()[-1].startswith("pakru check: ")
-    # The quote is checked once the structure is sound; fix the rest and it is reported.
+    lines = [int(line.split(":")[1]) for line in err.strip().splitlines()[:-1]]
+    assert len(lines) == 4 and lines == sorted(lines)  # sorted by line
+    # with the rest fixed, only the quote is left
     text = (
         text.replace("source: gamma", "source: beta")
         .replace("2015-02-30", "2015")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -104,3 +106,10 @@ def test_a_damaged_row_is_an_error(damaged: bytes) -> None:
 def test_rows_that_do_not_match_their_count() -> None:
     with pytest.raises(ValueError):
         decode([row(GOOD) + b"\x1f" + row(GOOD)], [GOOD])
+
+
+@pytest.mark.parametrize("text", ["2016/..", "2016/", "../2016", "/2016", "2011~/..", "1965/1970"])
+def test_open_and_unknown_interval_ends_survive_the_round_trip(text: str) -> None:
+    d = parse_edtf(text)
+    back = codec.decode_date(json.loads(json.dumps(codec.encode_date(d))))
+    assert back == d and (back.open_start, back.open_end, back.label) == (d.open_start, d.open_end, d.label)

@@ -35,17 +35,23 @@ def test_every_topic_actor_and_event_used(shipped_dataset) -> None:  # type: ign
     assert {e.id for e in d.events} == {c.event for c in d.claims if c.event}
 
 
-def test_shared_events_have_several_sources(shipped_dataset) -> None:  # type: ignore[no-untyped-def]
+def test_every_event_has_several_sources(shipped_dataset) -> None:  # type: ignore[no-untyped-def]
+    """The README's definition: an event is one happening that claims of two or more sources report."""
     d = shipped_dataset
-    for event in (
-        "arms-embargo-lifted",
-        "mi35-deal",
-        "musharraf-visit-2003",
-        "first-joint-exercise",
-        "moscow-trilateral-talks",
-        "sco-membership",
-    ):
-        assert len({c.source for c in d.attestations(event)}) >= 2, event
+    for event in d.events:
+        assert len({c.source for c in d.attestations(event.id)}) >= 2, event.id
+    assert len(d.events) >= 15
+
+
+def test_an_open_span_is_found_by_a_later_range(shipped_dataset) -> None:  # type: ignore[no-untyped-def]
+    """karim-017, "after 2010", is 2011/..: a filter from 2020 reaches it."""
+    from datetime import date
+
+    from pakru import query
+
+    found = query.apply(shipped_dataset.claims, query.Filters(start=date(2020, 1, 1)))
+    assert "karim-017" in {c.id for c in found}
+    assert shipped_dataset.claims[shipped_dataset.claims.index_of("karim-017")].date.label == "since 2011"
 
 
 def test_unsigned_source_and_page_date(shipped_dataset) -> None:  # type: ignore[no-untyped-def]
@@ -63,7 +69,12 @@ def test_resolved_dates_say_how(shipped_dataset) -> None:  # type: ignore[no-unt
         assert c.summary.strip() != c.quote.strip(), c.id
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="shared/seeds is not beside this checkout")
+@pytest.mark.skipif(
+    not SEEDS.is_dir(),
+    reason=f"no original articles to compare data/sources with: {SEEDS} does not exist. The project "
+    "keeps them in shared/seeds, which CI lays beside its clone (../shared); a plain clone has no "
+    "such folder, and nothing is wrong with it",
+)
 def test_source_texts_are_byte_identical_to_seeds() -> None:
     shipped = {p.read_bytes() for p in (ROOT / "data" / "sources").iterdir()}
     seeds = {p.read_bytes() for p in Path(SEEDS).iterdir()}

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from pakru.dates import EdtfError, decade_of, parse_bound, parse_edtf
+from pakru.dates import EdtfError, decade_of, parse_bound, parse_edtf, year_of
 
 
 @pytest.mark.parametrize(
@@ -54,8 +54,11 @@ def test_qualifiers_are_flags() -> None:
         (" 2018", "no spaces"),
         ("2018 ", "no spaces"),
         ("1970/1965", "ends before it starts"),
-        ("2018/", "open or unknown"),
-        ("../2018", "open or unknown"),
+        ("../..", "at least one known end"),
+        ("/", "at least one known end"),
+        ("../", "at least one known end"),
+        ("2018/...", "not an EDTF date"),
+        ("./2018", "not an EDTF date"),
         ("2018/2019/2020", "exactly one"),
         ("198X-04", "cannot have a month"),
         ("2018~~", "not an EDTF date"),
@@ -84,3 +87,50 @@ def test_bounds_and_decades() -> None:
     with pytest.raises(EdtfError, match="year, year-month or date"):
         parse_bound("last year", upper=False)
     assert decade_of(parse_edtf("1965/1970")) == "1960s"
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "label", "open_start", "open_end"),
+    [
+        ("2016/..", date(2016, 1, 1), date.max, "since 2016", False, True),
+        ("2016/", date(2016, 1, 1), date.max, "2016–?", False, True),
+        ("../2016", date.min, date(2016, 12, 31), "until 2016", True, False),
+        ("/2016", date.min, date(2016, 12, 31), "?–2016", True, False),
+        ("2011~/..", date(2011, 1, 1), date.max, "since c. 2011", False, True),
+        ("2018-04/..", date(2018, 4, 1), date.max, "since April 2018", False, True),
+        ("../198X", date.min, date(1989, 12, 31), "until the 1980s", True, False),
+        ("195X/..", date(1950, 1, 1), date.max, "since the 1950s", False, True),
+        ("195X/", date(1950, 1, 1), date.max, "1950s–?", False, True),
+        ("2016/2018", date(2016, 1, 1), date(2018, 12, 31), "2016–2018", False, False),
+    ],
+)
+def test_open_and_unknown_interval_ends(
+    text: str, start: date, end: date, label: str, open_start: bool, open_end: bool
+) -> None:
+    d = parse_edtf(text)
+    assert (d.start, d.end, d.label, d.text) == (start, end, label, text)
+    assert (d.open_start, d.open_end) == (open_start, open_end)
+
+
+def test_open_end_overlaps_every_later_date() -> None:
+    since = parse_edtf("2016/..")
+    assert since.overlaps(parse_edtf("2022"))
+    assert since.overlaps(parse_edtf("2016-03"))
+    assert not since.overlaps(parse_edtf("2015"))
+    assert parse_edtf("2016/").overlaps(parse_edtf("2030"))
+    until = parse_edtf("../2016")
+    assert until.overlaps(parse_edtf("1950"))
+    assert not until.overlaps(parse_edtf("2017"))
+    # a --from 2020 bound is reached by an open end, not by a closed one
+    assert since.end >= parse_bound("2020", upper=False)
+    assert parse_edtf("2016/2018").end < parse_bound("2020", upper=False)
+
+
+def test_open_ends_sort_by_start_and_file_under_a_known_year() -> None:
+    texts = ["2016/..", "2016", "../2016", "2015", "/2010"]
+    ordered = [d.text for d in sorted((parse_edtf(t) for t in texts), key=lambda d: d.sort_key)]
+    assert ordered == ["/2010", "../2016", "2015", "2016", "2016/.."]
+    assert decade_of(parse_edtf("2016/..")) == "2010s"
+    assert decade_of(parse_edtf("../1975")) == "1970s"
+    assert year_of(parse_edtf("/2010")) == 2010
+    assert year_of(parse_edtf("2011/..")) == 2011

@@ -22,7 +22,7 @@ def problems_of(tmp_path: Path, text: str | bytes) -> list[str]:
 def test_fixture_loads(fixture_dataset) -> None:  # type: ignore[no-untyped-def]
     d = fixture_dataset
     assert [s.id for s in d.sources] == ["alpha", "beta"]
-    assert len(d.claims) == 9
+    assert len(d.claims) == 11
     assert d.claim("alpha-001").stance == 2
     assert d.claim("alpha-005").date is None
     assert d.source_by_id["beta"].author is None
@@ -65,6 +65,69 @@ def test_yaml_refusals(yaml_text: str, fragment: str) -> None:
     text = "\n".join(info.value.lines())
     assert fragment in text
     assert text.startswith("bad.yaml:")
+
+
+DEEP_CASES = [
+    # (text, line and column of the 33rd opening): far past libyaml's own limit of 1,000
+    # levels in newer PyYAML wheels, and within it (pakru's guard alone)
+    ("[" * 10_000 + "]" * 10_000, "1:33"),
+    ("claims: " + "[" * 100_000, "1:40"),
+    ("a: 'é'\nb:\n  - " + "[\n" * 2000, "33:1"),
+    ("a: 'é'\nb:\n  - " + "[\n" * 40 + "]" * 40, "33:1"),
+    ("x: [\n" + "  [\n" * 1200, "32:3"),
+]
+
+
+def one_problem(text: str) -> str:
+    with pytest.raises(DatasetError) as info:
+        parse(text, "deep.yaml")
+    (line,) = info.value.lines()
+    return line
+
+
+@pytest.mark.parametrize(("text", "where"), DEEP_CASES)
+def test_too_deep_is_pakrus_own_error_at_the_33rd_level(text: str, where: str) -> None:
+    assert one_problem(text) == f"deep.yaml:{where}: nested deeper than 32 levels"
+
+
+@pytest.mark.parametrize(("text", "where"), DEEP_CASES)
+def test_too_deep_without_libyaml(text: str, where: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PyYAML without its C extension: the same error from pakru's own guard."""
+    import yaml
+
+    monkeypatch.delattr(yaml, "CSafeLoader", raising=False)
+    assert one_problem(text) == f"deep.yaml:{where}: nested deeper than 32 levels"
+
+
+@pytest.mark.parametrize(("text", "where"), DEEP_CASES)
+def test_too_deep_when_libyaml_stops_first(text: str, where: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever nesting limit the installed libyaml has: a parser that refuses the 40th
+    level before handing over a single event (as libyaml's scanner refuses the 1,000th,
+    with a ScannerError at that bracket) still yields pakru's message at the 33rd level."""
+    import yaml
+
+    class StopsAt40(yaml.SafeLoader):
+        def get_event(self):  # type: ignore[no-untyped-def]
+            ahead, depth = yaml.SafeLoader(text), 0
+            while depth < 40:
+                event = ahead.get_event()
+                if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                    depth += 1
+                elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                    depth -= 1
+            mark = event.start_mark
+            raise yaml.scanner.ScannerError(
+                "while increasing flow level", mark, "exceeded maximum nesting depth", mark
+            )
+
+    monkeypatch.setattr(yaml, "CSafeLoader", StopsAt40)
+    assert one_problem(text) == f"deep.yaml:{where}: nested deeper than 32 levels"
+
+
+def test_too_deep_after_a_megabyte_is_still_pakrus_error_on_its_line() -> None:
+    """Past yamlnodes.REREAD_LIMIT the place may be libyaml's (its 1,000th level), the words pakru's."""
+    line = one_problem("x: '" + "a" * 1_000_001 + "'\ny: " + "[" * 2000)
+    assert line.startswith("deep.yaml:2:") and line.endswith(": nested deeper than 32 levels"), line
 
 
 def test_error_names_file_line_column(tmp_path: Path) -> None:
@@ -170,7 +233,7 @@ def test_bad_bytes(tmp_path: Path, data: bytes, fragment: str) -> None:
 
 def test_bom_is_accepted(dataset_copy: Path) -> None:
     dataset_copy.write_bytes(b"\xef\xbb\xbf" + dataset_copy.read_bytes())
-    assert len(load(dataset_copy).claims) == 9
+    assert len(load(dataset_copy).claims) == 11
 
 
 def test_missing_and_directory(tmp_path: Path) -> None:

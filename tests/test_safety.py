@@ -42,7 +42,8 @@ def with_summary(dataset_copy: Path, summary: str) -> Path:
     text = PRISTINE
     escaped = yaml_quoted(summary)
     dataset_copy.write_text(
-        text.replace('"The helicopters arrived in Pakistan in 2018."', escaped), encoding="utf-8"
+        text.replace('"Beta dates the arrival of the helicopters in Pakistan to 2018."', escaped),
+        encoding="utf-8",
     )
     return dataset_copy
 

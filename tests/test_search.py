@@ -104,7 +104,14 @@ def test_filters_return_new_lists(fixture_dataset) -> None:  # type: ignore[no-u
     assert out is not d.claims and list(d.claims) == before
     assert all(c.kind == "event" for c in out)
     dated = query.apply(d.claims, query.Filters(start=__import__("datetime").date(2015, 1, 1)))
-    assert {c.id for c in dated} == {"alpha-002", "alpha-003", "alpha-004", "beta-002"}
+    assert {c.id for c in dated} == {
+        "alpha-002",
+        "alpha-003",
+        "alpha-004",
+        "alpha-006",
+        "alpha-007",
+        "beta-002",
+    }
 
 
 def test_resolve_names(fixture_dataset) -> None:  # type: ignore[no-untyped-def]

@@ -38,7 +38,7 @@ def test_settled_files_are_trusted_on_their_times(
     calls = count_hashing(monkeypatch)
     loaded = store.open_dataset(dataset_copy)
     assert loaded.from_cache is True and calls == []
-    assert len(loaded.dataset.claims) == 9
+    assert len(loaded.dataset.claims) == 11
 
 
 def test_racy_build_is_hashed_then_remembered(dataset_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -87,4 +87,4 @@ def test_a_first_run_hashes_once(dataset_copy: Path, monkeypatch: pytest.MonkeyP
     calls = count_hashing(monkeypatch)
     loaded = store.open_dataset(dataset_copy)
     assert loaded.from_cache is False and calls == [1]
-    assert len(loaded.dataset.claims) == 9 and loaded.search_index.vocabulary
+    assert len(loaded.dataset.claims) == 11 and loaded.search_index.vocabulary

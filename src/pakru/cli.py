@@ -463,12 +463,17 @@ def topics(as_json: bool = JsonOpt) -> None:
 
 @app.command()
 @_run
-def check(as_json: bool = JsonOpt) -> None:
+def check(
+    as_json: bool = JsonOpt,
+    strict: bool = typer.Option(False, "--strict", help="Fail (exit 1) on warnings too, as CI does."),
+) -> None:
     """Validate the whole dataset: schema, ids, references, dates, and every quote in its source.
 
-    Reads the YAML afresh (never the cache) and reports every problem as FILE:LINE:COL, one per line.
+    Reads the YAML afresh (never the cache) and reports every problem as FILE:LINE:COL, one per line,
+    sorted by file and line. A valid dataset is then checked against the curation conventions:
+    each departure is a warning (FILE:LINE:COL: warning: ...), which fails the check only with --strict.
 
-    Example: pakru --data my-dataset/ check
+    Example: pakru --data my-dataset/ check --strict
     """
     from pakru.check import run_check
 
@@ -482,8 +487,13 @@ def check(as_json: bool = JsonOpt) -> None:
             _stderr(str(p))
         _stderr(f"pakru check: {len(report.problems)} problem(s) in {report.path}")
         raise typer.Exit(1)
+    for w in report.warnings:
+        _stderr(str(w))
     if not as_json:
         print(report.summary())
+    if strict and report.warnings:
+        _stderr(f"pakru check: {len(report.warnings)} warning(s) in {report.path}, failing as --strict asks")
+        raise typer.Exit(1)
 
 
 def _interrupted(_signum: int, _frame: Any) -> None:

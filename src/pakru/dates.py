@@ -5,6 +5,13 @@ Supported: ``2016``, ``2018-04``, ``2021-12-02``, a decade ``198X``, a century
 qualifiers ``~`` (approximate), ``?`` (uncertain) and ``%`` (both) after a date
 or either end of an interval. Every date covers a range of days, from its
 earliest to its latest, which is what sorting and range filters use.
+
+An interval end may also be open or unknown (EDTF level 1): ``2016/..`` is open
+("since 2016": the state continues at the time of writing), ``2016/`` has an
+unknown end ("2016–?"), ``../2016`` an open start ("until 2016") and ``/2016`` an
+unknown start ("?–2016"). Either kind of missing end covers every day on that side
+(``date.max`` or ``date.min``), so that a range filter finds a "since 2016" claim
+from any later year and sorting puts an open start first; the text keeps which it was.
 """
 
 import functools
@@ -51,6 +58,16 @@ class EdtfDate(NamedTuple):
     @property
     def sort_key(self) -> tuple[int, int]:
         return (self.start.toordinal(), self.end.toordinal())
+
+    @property
+    def open_start(self) -> bool:
+        """The interval has no known start (``../2016`` or ``/2016``): it covers every earlier day."""
+        return self.text.startswith(("/", ".."))
+
+    @property
+    def open_end(self) -> bool:
+        """The interval has no known end (``2016/..`` or ``2016/``): it covers every later day."""
+        return self.text.endswith(("/", ".."))
 
     def overlaps(self, other: "EdtfDate") -> bool:
         return self.start <= other.end and other.start <= self.end
@@ -112,6 +129,11 @@ def _parse_single(text: str, whole: str) -> _Single:
     return _Single(start, end, label, approximate, uncertain)
 
 
+def _the(label: str) -> str:
+    """'the 1980s' after "since" or "until"; other labels as they are."""
+    return f"the {label}" if label[:1].isdigit() and label.endswith("s") else label
+
+
 def parse_edtf(text: str) -> EdtfDate:
     """Parse an EDTF date; raise EdtfError with a message fit for a user."""
     if not isinstance(text, str):
@@ -123,8 +145,16 @@ def parse_edtf(text: str) -> EdtfDate:
         raise EdtfError(f"{text!r}: an interval has exactly one '/'")
     if "/" in text:
         left, right = text.split("/")
-        if left in ("", "..") or right in ("", ".."):
-            raise EdtfError(f"{text!r}: open or unknown interval ends are not supported")
+        if left in ("", "..") and right in ("", ".."):
+            raise EdtfError(f"{text!r}: an interval needs at least one known end (e.g. 2016/..)")
+        if right in ("", ".."):
+            a = _parse_single(left, text)
+            label = f"since {_the(a.label)}" if right == ".." else f"{a.label}–?"
+            return EdtfDate(text, a.start, date.max, label, a.approximate, a.uncertain)
+        if left in ("", ".."):
+            b = _parse_single(right, text)
+            label = f"until {_the(b.label)}" if left == ".." else f"?–{b.label}"
+            return EdtfDate(text, date.min, b.end, label, b.approximate, b.uncertain)
         a, b = _parse_single(left, text), _parse_single(right, text)
         if a.start > b.end:
             raise EdtfError(f"{text!r}: the interval ends before it starts")
@@ -150,6 +180,11 @@ def parse_bound(text: str, *, upper: bool) -> date:
     return d.end if upper else d.start
 
 
+def year_of(d: EdtfDate) -> int:
+    """The year a timeline files a date under: its start's, or its end's when the start is open."""
+    return d.end.year if d.open_start else d.start.year
+
+
 def decade_of(d: EdtfDate) -> str:
     """The decade heading a timeline files a date under: '1960s'."""
-    return f"{d.start.year // 10 * 10}s"
+    return f"{year_of(d) // 10 * 10}s"

@@ -183,7 +183,7 @@ class _Builder:
         r, problems = self.r, self.problems
         top = r.record(root, "", ("format", *SECTIONS))
         if top is None:
-            raise DatasetError(problems)
+            raise DatasetError(sorted_problems(problems))
         fmt = r.text(top, "format", "", required=False)
         if fmt is not None and fmt != FORMAT_VERSION:
             r.add(
@@ -205,10 +205,10 @@ class _Builder:
         sources, claims = self.made["sources"], self.claims
         _check_references(r, self.made, claims, self.position)
         sources_dir = default_sources_dir(events_path)
-        if check_quotes and not problems:
+        if check_quotes:  # even when other records are broken: every problem is reported at once
             _check_quotes(r, sources, claims, sources_dir, self.position)
         if problems:
-            raise DatasetError(problems)
+            raise DatasetError(sorted_problems(problems))
         return Dataset.of(
             sources=tuple(s for s, _ in sources),
             topics=tuple(t for t, _ in self.made["topics"]),
@@ -223,6 +223,11 @@ class _Builder:
         """Where a field of the n-th claim was, as a node the reader can report."""
         at = 2 * (len(CLAIM_POSITIONS) * claim + CLAIM_POSITIONS.index(field))
         return Scalar("", self.claim_positions[at], self.claim_positions[at + 1], False)
+
+
+def sorted_problems(problems: list[Problem]) -> list[Problem]:
+    """By file, then line and column; a problem of a whole file (no line) first."""
+    return sorted(problems, key=lambda p: (p.file, p.line or 0, p.column or 0))
 
 
 def build(root: Node, events_path: Path, *, check_quotes: bool = True) -> Dataset:

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from itertools import compress
 from typing import NamedTuple
 
-from pakru.dates import decade_of
+from pakru.dates import decade_of, year_of
 from pakru.model import Claim, Dataset, dates_disagree
 from pakru.table import UNDATED as UNDATED_ORDINAL
 
@@ -40,7 +40,7 @@ class Timeline(NamedTuple):
 def heading(claim: Claim, by: str) -> str:
     if claim.date is None:
         return UNDATED
-    return str(claim.date.start.year) if by == "year" else decade_of(claim.date)
+    return str(year_of(claim.date)) if by == "year" else decade_of(claim.date)
 
 
 def order(dataset: Dataset, indices: Sequence[int], limit: int | None = None) -> list[list[int]]:

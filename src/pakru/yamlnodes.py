@@ -18,6 +18,7 @@ from pakru.errors import DatasetError, Problem
 
 MAX_DEPTH = 32
 MAX_PROBLEMS = 50
+REREAD_LIMIT = 1_000_000  # characters re-read to place a nesting error that libyaml's limit stopped
 
 
 NULLS = frozenset(("", "~", "null", "Null", "NULL"))  # what YAML reads as null, unquoted
@@ -214,7 +215,13 @@ def parse(text: str, filename: str, on_item: Callable[[str, Node], None] | None 
                     in_map, in_seq = None, node
                     streams = on_item is not None and len(stack) == 2 and type(stack[0]) is Map
     except yaml.MarkedYAMLError as exc:
-        problem(exc.problem_mark or exc.context_mark, _yaml_message(exc))
+        mark = exc.problem_mark or exc.context_mark
+        if _is_nesting_limit(exc):
+            # libyaml's own limit (1,000 flow levels in newer builds) stops the scan before
+            # the parser hands pakru the 33rd level; pakru's rule is the one users meet.
+            problem(_too_deep_mark(text, mark) or mark, f"nested deeper than {MAX_DEPTH} levels")
+        else:
+            problem(mark, _yaml_message(exc))
     except (yaml.YAMLError, ValueError, RecursionError, MemoryError, OverflowError) as exc:
         problems.append(Problem(filename, None, None, f"cannot parse YAML: {exc}"))
     finally:
@@ -226,6 +233,38 @@ def parse(text: str, filename: str, on_item: Callable[[str, Node], None] | None 
     if root is None:
         raise DatasetError([Problem(filename, 1, 1, "the file is empty; expected a YAML mapping")])
     return root
+
+
+def _is_nesting_limit(exc: Any) -> bool:
+    return "nesting depth" in str(getattr(exc, "problem", "") or "")
+
+
+def _too_deep_mark(text: str, limit_mark: Any) -> Any:
+    """Where the text first opens a 33rd level, or None: read by PyYAML's pure-Python
+    parser, which has no nesting limit of its own, up to where libyaml stopped (a token's
+    start, so the cut splits no scalar). That parser reads about 1 MB a second, so past
+    REREAD_LIMIT characters the error stays at libyaml's mark, inside the same nesting.
+    """
+    import yaml
+
+    end = getattr(limit_mark, "index", None)
+    if end is None or end > REREAD_LIMIT:
+        return None
+    loader: Any = yaml.SafeLoader(text[:end])
+    depth = 0
+    try:
+        while (event := loader.get_event()) is not None:
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                if depth >= MAX_DEPTH:
+                    return event.start_mark
+                depth += 1
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return None
+    finally:
+        loader.dispose()
+    return None
 
 
 class _Mark:

@@ -188,7 +188,7 @@ TOC_DAMAGE: dict[str, tuple[Tamper, bool, str]] = {  # name: (tamper, big, the k
         False,
         "",
     ),
-    "claims-1e999": (toc_text('"claims": 9', '"claims": 1e999'), False, ""),
+    "claims-1e999": (toc_text('"claims": 11', '"claims": 1e999'), False, ""),
     "toc-deeply-nested": (lambda t, b: (b"[" * 100_000, b), False, ""),
     "header-date-overflow": (
         toc_set(("header", "sources", 0, 6, 1), 10**30),
