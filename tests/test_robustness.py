@@ -189,7 +189,7 @@ CASES = [
         sub('published: "2019-03-01"', "published: 2019-03-01"),
         f"source alpha: field published: {QUOTES}",
         line_of('published: "2019-03-01"'),
-        problems=6,
+        problems=8,  # the source's own problem, and "unknown source" for each of its 7 claims
     ),
     C(
         "duplicate-key",
