@@ -17,6 +17,7 @@ COMMAND_FLAGS = ("--json",)  # an option of every command, also accepted before 
 VALUE_OPTIONS = frozenset(
     {"--topic", "-t", "--source", "-s", "--from", "--to", "--kind", "-k", "--event", "-e"}
     | {"--by", "--limit", "-n", "--data"}
+    | {"--output", "-o", "--format", "-f", "--style"}  # export, cite
 )
 
 

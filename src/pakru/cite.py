@@ -79,14 +79,10 @@ def published_phrase(source: Source) -> str:
 
 
 def citation(source: Source) -> str:
-    """A reference in a common author–title–outlet–date form."""
-    if source.author:
-        parts = source.author.split()
-        author = f"{parts[-1]}, {' '.join(parts[:-1])}." if len(parts) > 1 else f"{source.author}."
-    else:
-        author = "Unsigned."
-    outlet = source.outlet or "outlet not stated"
-    return f"{author} “{source.title}.” {outlet}, {published_phrase(source)}."
+    """The source's reference in the default CSL style (APA), as `pakru cite` renders it."""
+    from pakru.citation import reference
+
+    return reference(source)
 
 
 def claim_context(dataset: Dataset, claim: Claim) -> Context | None:

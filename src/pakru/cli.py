@@ -572,6 +572,71 @@ def show(
 
 @app.command()
 @_run
+def export(
+    fmt: str = typer.Argument(
+        ...,
+        metavar="FORMAT",
+        help="csv, tsv, ndjson, markdown, csl-json, biblatex, bibtex, ris, timelinejs, html.",
+    ),
+    topic: list[str] = TopicOpt,
+    source: list[str] = SourceOpt,
+    date_from: str = FromOpt,
+    date_to: str = ToOpt,
+    kind: list[str] = KindOpt,
+    event: str = typer.Option(None, "--event", "-e", help="Only the claims of one event, from every source."),
+    output: str = typer.Option(None, "--output", "-o", metavar="FILE", help="Write to FILE (atomically)."),
+    bom: bool = typer.Option(False, "--bom", help="Begin with a UTF-8 byte order mark (Excel wants one)."),
+) -> None:
+    """The claims a timeline with these filters shows, in a format other tools read.
+
+    Bibliographic formats (csl-json, biblatex, bibtex, ris) list the sources of those claims.
+
+    Example: pakru export html --topic defence -o defence.html
+    """
+    from pakru import export as ex
+
+    render = ex.renderer(fmt)  # an unknown format fails before the dataset is read
+    loaded = _load()
+    f = _filters(loaded, topic, source, date_from, date_to, kind)
+    data = ("\ufeff" if bom else "") + render(loaded.dataset, ex.claims_for(loaded.dataset, f, event))
+    if output:
+        ex.write_atomic(output, data.encode("utf-8"))
+    else:
+        ex.write_stream(data.encode("utf-8"), sys.stdout.buffer)
+
+
+@app.command()
+@_run
+def cite(
+    claim_id: str = typer.Argument(
+        ..., metavar="CLAIM_ID", help="A claim id, as the other commands print it."
+    ),
+    style: str = typer.Option(
+        "apa",
+        "--style",
+        help="A CSL style: apa, chicago-author-date, mla, harvard-cite-them-right, or a .csl file.",
+    ),
+    fmt: str = typer.Option("text", "--format", "-f", help="text, csl-json, biblatex or ris."),
+    as_json: bool = JsonOpt,
+) -> None:
+    """Cite a claim's source, pinpointed to the paragraph its quote stands in, with the quote.
+
+    Example: pakru cite karim-020 --style chicago-author-date
+    """
+    from pakru.citation import cite as run_cite
+    from pakru.query import resolve_claim
+    from pakru.render.citeout import FORMATS, write
+
+    if fmt not in FORMATS:
+        raise QueryError(f"unknown --format {fmt!r}; choose from: {', '.join(FORMATS)}")
+    loaded = _load()
+    write(
+        run_cite(loaded.dataset, resolve_claim(loaded.dataset, claim_id), style), "json" if as_json else fmt
+    )
+
+
+@app.command()
+@_run
 def sources(as_json: bool = JsonOpt) -> None:
     """The five articles: author, outlet, publication date and how it is known, outlook.
 

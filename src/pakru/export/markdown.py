@@ -1,0 +1,70 @@
+"""Markdown: the claims by decade, each with its date, summary, quote and citation; then the
+sources with their outlooks and references.
+
+Data text is escaped so that it stays text under CommonMark: every ASCII punctuation mark that
+can start markup gets a backslash, ``<`` and ``&`` become entities (no raw HTML, no entity
+references), and line breaks become spaces (a quote is one blockquote line).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pakru.model import Dataset
+    from pakru.timeline import Timeline
+
+_INLINE = re.compile(r"([\\`*_\[\]|~])")  # emphasis, code, links, tables, strikethrough
+_LINE_START = re.compile(r"^(\d*)([#>+\-=]|(?<=\d)[.)])")  # headings, quotes, lists, setext rules
+
+
+def escape(text: str) -> str:
+    """Data text as literal CommonMark inline text, on one line.
+
+    Inline markup characters get a backslash anywhere; the marks that only count at the
+    start of a line (``#``, ``>``, ``-``, ``+``, ``1.``) get one there, since every value may
+    follow a ``> `` or begin a line.
+    """
+    text = " ".join(text.split())
+    text = text.replace("&", "&amp;").replace("<", "&lt;")
+    text = _INLINE.sub(r"\\\1", text)
+    return _LINE_START.sub(r"\1\\\2", text)
+
+
+def markdown(d: Dataset, t: Timeline) -> str:
+    from pakru.citation import Citer
+
+    citer = Citer(d)
+    out = ["# Pakistan–Russia relations: claims from pakru", ""]
+    filed_under = None
+    for entry in t.entries:
+        if entry.heading != filed_under:
+            filed_under = entry.heading
+            out += [f"## {escape(entry.heading)}", ""]
+        if entry.event is not None and len(entry.claims) > 1:
+            label = d.event_by_id[entry.event].label
+            note = " Sources disagree on its date." if entry.conflict else ""
+            out += [f"**Event: {escape(label)}** ({len(entry.sources)} sources).{note}", ""]
+        for c in entry.claims:
+            cited = citer.cite(c)
+            date = c.date.label if c.date else "undated"
+            out += [
+                f"### {escape(date)}: {escape(c.summary)}",
+                "",
+                f"> {escape(c.quote)}",
+                "",
+                f"{escape(cited.rendered.in_text)}, {escape(c.kind)}, `{c.id}`",
+                "",
+            ]
+    from pakru.export import sources_of
+
+    out += ["## Sources", ""]
+    for s in sources_of(d, t):
+        ref = citer.rendered(s).reference
+        out += [
+            f"- {escape(ref)}  ",
+            f"  Outlook: {escape(s.outlook.label)} ({s.outlook.score:+d}): “{escape(s.outlook.quote)}”",
+        ]
+    out.append("")
+    return "\n".join(out)

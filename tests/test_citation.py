@@ -1,0 +1,141 @@
+"""pakru cite: paragraphs counted from the captured text, pinpoints, CSL styles, formats."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from exportdata import TEXT, hostile_dataset
+from pakru import citation as c
+from pakru.cli import app
+
+runner = CliRunner()
+SCHEMAS = Path(__file__).parent / "data" / "schema"
+
+
+def test_paragraphs_skip_page_furniture() -> None:
+    spans = c.paragraphs(TEXT)
+    texts = [TEXT[a:b] for a, b in spans]
+    assert len(texts) == 2  # headline, byline, "Leave a Reply", "Short Url", the comment form: not counted
+    assert texts[0].startswith("This first paragraph") and texts[1].startswith("A second paragraph")
+
+
+def test_pinpoint_of_a_quote() -> None:
+    assert c.pinpoint(TEXT, "first paragraph has more") == c.Pinpoint(1, 1)
+    assert c.pinpoint(TEXT, "it counts.  Short Url A second") == c.Pinpoint(1, 2)  # over furniture
+    assert c.pinpoint(TEXT, "so it counts. Short Url") is None  # ends in furniture
+    assert c.pinpoint(TEXT, "not in the text") is None
+    two = (
+        "One paragraph of prose that has enough words in it.\n"
+        "Another paragraph of prose with its eight words.\n"
+    )
+    assert c.pinpoint(two, "words in it. Another") == c.Pinpoint(1, 2)
+    assert c.Pinpoint(1, 2).locator == "1-2"
+
+
+def test_every_shipped_quote_has_a_pinpoint(shipped_dataset) -> None:  # type: ignore[no-untyped-def]
+    citer = c.Citer(shipped_dataset)
+    for claim in shipped_dataset.claims:
+        source = shipped_dataset.source_by_id[claim.source]
+        assert c.pinpoint(citer.text(source), claim.quote) is not None, claim.id
+
+
+@pytest.mark.parametrize(
+    ("style", "in_text", "reference"),
+    [
+        ("apa", "(Karim, ca. 2022, para. 4)",
+         "Karim, U. (ca. 2022). The imminent reversal of Pakistan’s Russian romance. Arab News."),
+        ("chicago-author-date", "(Karim 2022, para. 4)", "Karim, Umar. 2022."),
+        ("mla", "par. 4)", "Karim, Umar. “The Imminent Reversal of Pakistan’s Russian Romance”. Arab News"),
+        ("harvard-cite-them-right", "(Karim, 2022, para. 4)", "Karim, U. (2022)"),
+    ],
+)  # fmt: skip
+def test_styles_on_the_shipped_dataset(shipped_dataset, style: str, in_text: str, reference: str) -> None:  # type: ignore[no-untyped-def]
+    cited = c.cite(shipped_dataset, shipped_dataset.claim("karim-020"), style)
+    assert cited.pinpoint == c.Pinpoint(4, 4)
+    assert in_text in cited.rendered.in_text
+    assert reference in cited.rendered.reference
+
+
+def test_unsigned_and_unstated_outlet_in_the_styles_own_words(shipped_dataset) -> None:  # type: ignore[no-untyped-def]
+    source = shipped_dataset.source_by_id["unsigned"]
+    for style in ("apa", "mla", "chicago-author-date", "harvard-cite-them-right"):
+        ref = c.reference(source, style)
+        assert "not stated" not in ref and "Unsigned" not in ref and "inferred" not in ref
+        assert ref.count("Understanding Pakistan-Russia Rapprochement") == 1, (style, ref)
+    assert c.reference(source, "apa") == "Understanding Pakistan-Russia Rapprochement. (ca. 2021, December)."
+
+
+def test_unknown_style_is_a_usage_error() -> None:
+    r = runner.invoke(app, ["cite", "alpha-001", "--style", "no-such-style"])
+    assert r.exit_code == 2 and "unknown citation style 'no-such-style'" in r.stderr and "apa" in r.stderr
+
+
+def test_style_from_a_csl_file(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csl"
+    bad.write_text("<not-csl", encoding="utf-8")
+    r = runner.invoke(app, ["cite", "alpha-001", "--style", str(bad)])
+    assert r.exit_code == 2 and "not a CSL style" in r.stderr
+    good = tmp_path / "mine.csl"
+    good.write_bytes(c.style_path("apa").read_bytes())
+    r = runner.invoke(app, ["cite", "alpha-001", "--style", str(good), "--json"])
+    assert r.exit_code == 0 and json.loads(r.stdout)["style"] == "mine"
+
+
+def test_cite_text_and_json() -> None:
+    r = runner.invoke(app, ["cite", "alpha-001"])
+    assert r.exit_code == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert [x.split(":")[0] for x in lines] == ["In text", "Reference", "Quote"]
+    doc = json.loads(runner.invoke(app, ["cite", "alpha-001", "--json"]).stdout)
+    assert set(doc) == {
+        *("claim", "source", "style", "in_text", "reference", "pinpoint", "quote", "csl", "citation_item")
+    }
+    assert doc["claim"] == "alpha-001" and doc["style"] == "apa"
+    if doc["pinpoint"] is not None:
+        assert doc["citation_item"]["label"] == "paragraph"
+        assert doc["citation_item"]["locator"] == doc["pinpoint"]["locator"]
+
+
+def test_cite_machine_formats_parse(tmp_path: Path) -> None:
+    import bibtexparser
+    import jsonschema
+    import rispy
+    from referencing import Registry, Resource
+
+    data = json.loads((SCHEMAS / "csl-data.json").read_text(encoding="utf-8"))
+    citation = json.loads((SCHEMAS / "csl-citation.json").read_text(encoding="utf-8"))
+    registry = Registry().with_resources(
+        [(data["$id"], Resource.from_contents(data)), (citation["$id"], Resource.from_contents(citation))]
+    )
+    r = runner.invoke(app, ["cite", "alpha-001", "--format", "csl-json"])
+    assert r.exit_code == 0
+    jsonschema.Draft7Validator(citation, registry=registry).validate(json.loads(r.stdout))
+    r = runner.invoke(app, ["cite", "alpha-001", "--format", "biblatex"])
+    lib = bibtexparser.parse_string(r.stdout)
+    assert [e.key for e in lib.entries] == ["alpha"] and not lib.failed_blocks
+    r = runner.invoke(app, ["cite", "alpha-001", "--format", "ris"])
+    (record,) = rispy.loads(r.stdout)
+    assert record["type_of_reference"] == "NEWS" and record["notes"]
+    r = runner.invoke(app, ["cite", "alpha-001", "--format", "docx"])
+    assert r.exit_code == 2 and "text, csl-json, biblatex, ris" in r.stderr
+
+
+def test_cite_unknown_claim() -> None:
+    r = runner.invoke(app, ["cite", "alpha-999"])
+    assert r.exit_code == 2 and "no claim 'alpha-999'" in r.stderr
+
+
+def test_hostile_text_cited(tmp_path: Path) -> None:
+    d = hostile_dataset(tmp_path)
+    cited = c.cite(d, d.claim("h-1"))
+    assert cited.pinpoint == c.Pinpoint(2, 2)
+    assert cited.rendered.in_text == "(<b>Doe</b>, ca. 2021, para. 2)"  # text, for the caller to escape
+
+
+def test_show_uses_the_same_citation(shipped, shipped_dataset) -> None:  # type: ignore[no-untyped-def]
+    r = runner.invoke(app, ["show", "karim-020", "--json"])
+    assert json.loads(r.stdout)["citation"] == c.reference(shipped_dataset.source_by_id["karim"])

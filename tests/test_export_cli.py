@@ -1,0 +1,113 @@
+"""pakru export on the command line: formats, filters, -o written atomically, exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pakru.cli import app
+from pakru.export import FORMATS
+
+runner = CliRunner()
+
+
+def test_unknown_format_lists_the_known_ones() -> None:
+    r = runner.invoke(app, ["export", "docx"])
+    assert r.exit_code == 2 and r.stdout == ""
+    known = ", ".join(FORMATS)
+    assert r.stderr.strip() == f"pakru: error: unknown export format 'docx'; known formats: {known}"
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_every_format_to_stdout(fmt: str) -> None:
+    r = runner.invoke(app, ["export", fmt])
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout.strip()
+
+
+def test_filters_narrow_the_export() -> None:
+    every = runner.invoke(app, ["export", "ndjson"]).stdout.splitlines()
+    beta = runner.invoke(app, ["export", "ndjson", "--source", "beta"]).stdout.splitlines()
+    assert 0 < len(beta) < len(every)
+    assert all(json.loads(x)["source"]["id"] == "beta" for x in beta)
+    dated = runner.invoke(app, ["export", "ndjson", "--from", "2000"]).stdout.splitlines()
+    assert all(json.loads(x)["date"] is not None for x in dated)
+    r = runner.invoke(app, ["export", "csv", "--kind", "nonsense"])
+    assert r.exit_code == 2
+    r = runner.invoke(app, ["export", "csv", "--event", "no-such-event"])
+    assert r.exit_code == 2 and "unknown event" in r.stderr
+
+
+def test_ndjson_matches_timeline_json() -> None:
+    lines = runner.invoke(app, ["export", "ndjson", "--topic", "defence"]).stdout.splitlines()
+    timeline = json.loads(runner.invoke(app, ["timeline", "--topic", "defence", "--json"]).stdout)
+    assert [json.loads(x) for x in lines] == timeline
+
+
+def test_bom_and_output_file(tmp_path: Path) -> None:
+    target = tmp_path / "claims.csv"
+    r = runner.invoke(app, ["export", "csv", "--bom", "-o", str(target)])
+    assert r.exit_code == 0 and r.stdout == ""
+    data = target.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfid,date,")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0][0] == "id" and len(rows) > 2
+    assert [p.name for p in tmp_path.iterdir()] == ["claims.csv"]  # no temporary file left
+
+
+def test_output_replaces_atomically(tmp_path: Path) -> None:
+    target = tmp_path / "page.html"
+    target.write_text("old", encoding="utf-8")
+    hard_link = tmp_path / "old-copy"
+    os.link(target, hard_link)  # the old file's inode: a rename leaves it as it was
+    assert runner.invoke(app, ["export", "html", "-o", str(target)]).exit_code == 0
+    assert hard_link.read_text(encoding="utf-8") == "old"
+    assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_unwritable_output_fails_cleanly(tmp_path: Path) -> None:
+    r = runner.invoke(app, ["export", "csv", "-o", str(tmp_path / "missing" / "x.csv")])
+    assert r.exit_code == 1 and r.stderr.startswith("pakru: error: cannot write ")
+    assert "Traceback" not in r.stderr
+
+
+def test_failed_write_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "x.csv"
+    target.write_text("old", encoding="utf-8")
+
+    def broken(*_args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", broken)
+    r = runner.invoke(app, ["export", "csv", "-o", str(target)])
+    assert r.exit_code == 1 and "No space left on device" in r.stderr
+    assert target.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["x.csv"]
+
+
+def test_export_through_a_pipe(shipped) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+
+    from conftest import run_pakru
+
+    env = {**os.environ, "PAKRU_DATA": str(shipped)}
+    whole = run_pakru("export", "ndjson", env=env)
+    assert whole.returncode == 0 and whole.stderr == b""
+    assert len(whole.stdout.splitlines()) == len(json.loads(run_pakru("timeline", "--json", env=env).stdout))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pakru", "export", "ndjson"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.readline()
+    proc.stdout.close()  # what `head -1` does
+    assert proc.stderr.read() == b"" and proc.wait(timeout=60) in (0, 141)
