@@ -24,7 +24,7 @@ from pakru.errors import DatasetError, PakruError, QueryError
 
 if TYPE_CHECKING:
     from pakru.query import Filters
-    from pakru.store import Loaded
+    from pakru.store.open import Store
 
 from typer import Abort, Exit
 from typer._click.exceptions import ClickException  # typer 0.28 vendors click (see pyproject)
@@ -51,7 +51,7 @@ class _State:
     debug: bool = False
     # Held until the process ends, so that what a command decoded is not freed object by object
     # just before exiting: ~30 ms for a compare that decodes 22,000 claims of 100,000.
-    loaded: "Loaded | None" = None
+    loaded: "Store | None" = None
 
 
 state = _State()
@@ -117,14 +117,24 @@ def _once_more_if_cache_damaged(fn: Callable[..., Any], *args: Any, **kwargs: An
 
     Every command reads what it needs before it prints, so nothing is printed twice.
     """
-    from pakru.cachefile import DamagedCache
+    import sqlite3
+
+    from pakru.store.open import DamagedCache
 
     try:
         return fn(*args, **kwargs)
-    except DamagedCache as exc:
-        _stderr(f"pakru: warning: {exc}; rebuilding it")
+    except (DamagedCache, sqlite3.DatabaseError) as exc:
+        store = state.loaded
+        path = exc.path if isinstance(exc, DamagedCache) else store.file if store is not None else None
+        if path is None:
+            raise
+        message = str(exc) if isinstance(exc, DamagedCache) else f"the cache {path} is damaged ({exc})"
+        _stderr(f"pakru: warning: {message}; rebuilding it")
+        if store is not None:
+            store.conn.close()
+        state.loaded = None
         try:
-            os.unlink(exc.path)
+            os.unlink(path)
         except OSError:
             state.use_cache = False  # cannot remove it: do without
         return fn(*args, **kwargs)
@@ -166,12 +176,14 @@ def _main(
     )
 
 
-def _load() -> "Loaded":
-    from pakru.store import open_dataset
+def _load() -> "Store":
+    from pakru.render.progress import Progress
+    from pakru.store.open import open_store
 
-    loaded = open_dataset(state.data, use_cache=state.use_cache, warn=_stderr, progress=_stderr)
-    state.loaded = loaded
-    return loaded
+    with Progress(_stderr) as progress:
+        store = open_store(state.data, use_cache=state.use_cache, warn=_stderr, progress=progress.update)
+    state.loaded = store
+    return store
 
 
 def _mode(as_json: bool) -> str:
@@ -204,7 +216,7 @@ def _emit(as_json: bool, view: str, *result: Any) -> None:
 
 
 def _filters(
-    loaded: "Loaded",
+    loaded: "Store",
     topic: list[str] | None,
     source: list[str] | None,
     date_from: str | None,
@@ -270,15 +282,13 @@ def search(
 
     Example: pakru search "Gwadr port" --from 2015
     """
-    from pakru import query as q
     from pakru.search import search as run_search
 
     _limit_ok(limit)
-    loaded = _load()
-    f = _filters(loaded, topic, source, date_from, date_to, kind)
-    allowed = set(q.select(loaded.dataset, f)) if f != q.Filters() else None
-    results = run_search(loaded.dataset, loaded.search_index, query, allowed=allowed, limit=limit)
-    _emit(as_json, "search", loaded.dataset, results)
+    store = _load()
+    f = _filters(store, topic, source, date_from, date_to, kind)
+    results = run_search(store, query, f, limit)
+    _emit(as_json, "search", store.dataset, results)
 
 
 @app.command()
@@ -302,21 +312,17 @@ def timeline(
 
     Example: pakru timeline --from 2014 --topic defence
     """
-    from pakru import query as q
     from pakru import timeline as tl
 
     _limit_ok(limit)
     if by not in ("decade", "year"):
         raise QueryError("--by must be 'decade' or 'year'")
-    loaded = _load()
-    d = loaded.dataset
-    indices = q.select(d, _filters(loaded, topic, source, date_from, date_to, kind))
-    if event is not None:
-        if event not in d.event_index:
-            raise QueryError(f"unknown event {event!r}; known events: {', '.join(e.id for e in d.events)}")
-        wanted, column = d.event_index[event], d.claims.event
-        indices = [i for i in indices if column[i] == wanted]
-    t = tl.build(d, indices, by=by, limit=limit)
+    store = _load()
+    d = store.dataset
+    f = _filters(store, topic, source, date_from, date_to, kind)
+    if event is not None and event not in d.event_by_id:
+        raise QueryError(f"unknown event {event!r}; known events: {', '.join(e.id for e in d.events)}")
+    t = tl.build(store, f, event=event, by=by, limit=limit)
     _emit(as_json, "timeline", d, t)
 
 
@@ -328,6 +334,11 @@ def compare(
     date_from: str = FromOpt,
     date_to: str = ToOpt,
     kind: list[str] = KindOpt,
+    show_all: bool = typer.Option(
+        False,
+        "--all",
+        help="Every source, claim and shared event (the terminal view shows the first 25 of each).",
+    ),
     as_json: bool = JsonOpt,
 ) -> None:
     """What each author says on a topic, side by side.
@@ -339,14 +350,16 @@ def compare(
     Example: pakru compare --topic india
     """
     from pakru import query as q
+    from pakru.compare import Bounds
     from pakru.compare import compare as run_compare
 
-    loaded = _load()
-    d = loaded.dataset
+    store = _load()
+    d = store.dataset
     chosen = q.resolve_topic(d, topic)
-    f = _filters(loaded, None, source, date_from, date_to, kind)
+    f = _filters(store, None, source, date_from, date_to, kind)
     sources = [d.source_by_id[s] for s in f.sources] if f.sources else None
-    result = run_compare(d, chosen, q.select(d, f), sources)
+    bounded = None if as_json or show_all else Bounds()
+    result = run_compare(store, chosen, f._replace(sources=()), sources, bounded=bounded)
     _emit(as_json, "compare", d, result)
 
 

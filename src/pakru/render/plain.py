@@ -113,9 +113,11 @@ def compare(d: Dataset, cmp: Comparison, out: TextIO | None = None) -> None:
         w(f"{s.outlet or 'outlet not stated'} · {published_phrase(s)}")
         w(
             f"Outlook on the ties: {stance_text(s.outlook.score)} ({s.outlook.label}) · "
-            f"stance on {cmp.topic.label}: {stance_text(v.stance)} · {len(v.claims)} claims"
+            f"stance on {cmp.topic.label}: {stance_text(v.stance)} · {v.claim_count} claims"
         )
         _listing(w, v.claims)
+        if v.claim_count > len(v.claims):
+            w(f"  … {v.claim_count - len(v.claims)} more claims (pakru compare --all shows them)")
         w.spill()
     if cmp.silent:
         w()
@@ -126,9 +128,21 @@ def compare(d: Dataset, cmp: Comparison, out: TextIO | None = None) -> None:
         for e in cmp.shared:
             verdict = "dates agree" if e.agree else f"dates differ: {disagreement(d, e.claims)}"
             w(f"- {e.event.label}: {', '.join(e.sources)}; {verdict}")
+    if cmp.more_views or cmp.more_silent or cmp.more_shared:
+        w()
+        w(f"Not shown: {_more(cmp)} (pakru compare --all shows them)")
     if not cmp.views:
         w(f"No source says anything on {cmp.topic.label} with these filters.")
     w.flush()
+
+
+def _more(cmp: Comparison) -> str:
+    counts = [
+        (cmp.more_views, "sources"),
+        (cmp.more_silent, "silent sources"),
+        (cmp.more_shared, "shared events"),
+    ]
+    return ", ".join(f"{n:,} more {what}" for n, what in counts if n)
 
 
 def _listing(w: Writer, claims: Iterable[Claim]) -> None:

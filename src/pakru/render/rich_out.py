@@ -159,7 +159,7 @@ def compare(d: Dataset, cmp: Comparison) -> None:
             T(published_phrase(s)),
             T(f"{stance_text(s.outlook.score)} {s.outlook.label}", stance_style(s.outlook.score)),
             T(stance_text(v.stance), stance_style(v.stance)),
-            T(str(len(v.claims))),
+            T(str(v.claim_count)),
         )
     for s in cmp.silent:
         overview.add_row(
@@ -176,6 +176,8 @@ def compare(d: Dataset, cmp: Comparison) -> None:
         for c in v.claims:
             rows.append(Text.assemble(T(date_text(c), "cyan"), T("  "), T(c.summary), T(f"  {c.id}", "dim")))
             rows.append(Padding(T(f"“{c.quote}”", "italic dim"), (0, 0, 0, 2)))
+        if v.claim_count > len(v.claims):
+            rows.append(T(f"… {v.claim_count - len(v.claims)} more claims (--all shows them)", "dim"))
         con.print(Panel(Group(*rows), title=T(f"{who(v.source)} — {v.source.title}"), title_align="left"))
     if cmp.silent:
         con.print(T(f"Silent on {cmp.topic.label}: " + ", ".join(who(s) for s in cmp.silent), "dim"))
@@ -190,6 +192,10 @@ def compare(d: Dataset, cmp: Comparison) -> None:
             )
             table.add_row(T(e.event.label), T(", ".join(e.sources)), verdict)
         con.print(table)
+    if cmp.more_views or cmp.more_silent or cmp.more_shared:
+        from pakru.render.plain import _more
+
+        con.print(T(f"Not shown: {_more(cmp)} (pakru compare --all shows them)", "dim"))
 
 
 def show(d: Dataset, c: Claim, ctx: Context | None) -> None:
