@@ -129,6 +129,28 @@ def test_cache_of_another_dataset_is_not_used(ds: Path, cache: Path, zygote: Zyg
     assert_correct(zygote.run("--data", str(ds), *COMMANDS[0]), want["timeline --json"])
 
 
+def test_altered_text_is_noticed(ds: Path, cache: Path, zygote: Zygote) -> None:
+    """Damage that keeps the database well formed (a changed letter in a record) is noticed by the
+    record's checksum: a warning, a rebuild, and the right output."""
+    import sqlite3
+
+    want = expected(zygote, ds)
+    zygote.run("--data", str(ds), "timeline")
+    for table, old in (("sources", "Alpha on the Ties"), ("claims", "Russia ended its arms")):
+        file = the_cache_file(cache)
+        conn = sqlite3.connect(file)
+        column = "title" if table == "sources" else "summary"
+        sql = f"UPDATE {table} SET {column} = replace({column}, ?, ?)"
+        assert conn.execute(sql, (old, old.upper())).rowcount >= 1, (
+            old
+        )  # every row: replace() of no match is a no-op
+        conn.commit()
+        conn.close()
+        r = zygote.run("--data", str(ds), *COMMANDS[0])
+        assert_correct(r, want["timeline --json"])
+        assert warned(r.stderr), r.stderr
+
+
 def test_unwritable_cache_folder_is_a_warning(ds: Path, tmp_path: Path, zygote: Zygote) -> None:
     want = expected(zygote, ds)
     (tmp_path / "file").write_text("a file, not a folder", encoding="utf-8")

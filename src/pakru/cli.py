@@ -119,16 +119,19 @@ def _once_more_if_cache_damaged(fn: Callable[..., Any], *args: Any, **kwargs: An
     """
     import sqlite3
 
-    from pakru.store.open import DamagedCache
+    from pakru.store.rows import DamagedCache
 
     try:
         return fn(*args, **kwargs)
     except (DamagedCache, sqlite3.DatabaseError) as exc:
         store = state.loaded
-        path = exc.path if isinstance(exc, DamagedCache) else store.file if store is not None else None
+        path = exc.path if isinstance(exc, DamagedCache) else None
+        if path is None and store is not None and store.file is not None:
+            path = str(store.file)
         if path is None:
             raise
-        message = str(exc) if isinstance(exc, DamagedCache) else f"the cache {path} is damaged ({exc})"
+        reason = exc.reason if isinstance(exc, DamagedCache) else str(exc)
+        message = f"the cache {path} is damaged ({reason})"
         _stderr(f"pakru: warning: {message}; rebuilding it")
         if store is not None:
             store.conn.close()

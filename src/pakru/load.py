@@ -137,12 +137,29 @@ def default_sources_dir(events_path: Path) -> Path:
 
 
 class ClaimSink(Protocol):
-    """Where a streaming load puts each valid claim as it is read (a list, or a database)."""
+    """Where a streaming load puts each valid claim as it is read (a list, or a database).
 
-    def add(self, claim: Claim, quote_line: int, quote_column: int) -> None: ...
+    A sink that ``checks_ids`` is given every claim, duplicates too, with where it and its id are,
+    and names the duplicates at the end (duplicates()): a database finds them with its unique
+    index, where a dict of a million ids would hold ~120 MB.
+    """
+
+    checks_ids: bool
+
+    def add(self, claim: Claim, quote_line: int, quote_column: int, at: tuple[int, int, int]) -> None:
+        """``at``: the line of the claim, and the line and column of its id."""
+        ...
+
+    def duplicates(self) -> Iterable[tuple[str, int, int, int]]:
+        """Each later claim with an id already used: (id, line and column of its id, first line)."""
+        ...
 
     def add_record(self, section: str, record: Any, pos: int) -> None:
         """A valid source, topic, actor or event, the ``pos``-th of its section."""
+        ...
+
+    def claims_begin(self, complete: set[str]) -> None:
+        """The claims section begins; the sections in ``complete`` came before it, whole."""
         ...
 
     def quotes(self, source_id: str) -> Iterable[tuple[str, str, int, int]]:
@@ -172,7 +189,12 @@ class _Kept:
         self.claims: list[Claim] = []
         self.by_source: dict[str, list[tuple[int, int, int]]] = {}
 
-    def add(self, claim: Claim, quote_line: int, quote_column: int) -> None:
+    checks_ids = False
+
+    def duplicates(self) -> Iterable[tuple[str, int, int, int]]:
+        return ()
+
+    def add(self, claim: Claim, quote_line: int, quote_column: int, at: tuple[int, int, int]) -> None:
         self.by_source.setdefault(claim.source, []).append((len(self.claims), quote_line, quote_column))
         self.claims.append(claim)
 
@@ -183,6 +205,9 @@ class _Kept:
 
     def add_record(self, section: str, record: Any, pos: int) -> None:
         pass  # load() takes them from the builder
+
+    def claims_begin(self, complete: set[str]) -> None:
+        pass
 
 
 def load(path: str | os.PathLike[str], *, check_quotes: bool = True) -> Dataset:
@@ -349,6 +374,8 @@ class _Builder:
         if self.section is not None:
             self.closed.add(self.section)
         self.section = name
+        if name == "claims":
+            self.sink.claims_begin(set(self.closed))
 
     def item(self, section: str, node: Node) -> None:
         spec = SECTIONS.get(section)
@@ -360,6 +387,12 @@ class _Builder:
             return
         record, m = made
         ident = getattr(record, key)
+        if section == "claims" and self.sink.checks_ids:
+            self._references(record, m)
+            quote, id_node = m.items.get("quote", m), m.items.get("id", m)
+            self.sink.add(record, quote.line, quote.column, (m.line, id_node.line, id_node.column))
+            self.claims += 1
+            return
         seen = self.seen[section]
         if ident in seen:
             self.r.add(
@@ -372,8 +405,8 @@ class _Builder:
         seen[ident] = m.line
         if section == "claims":
             self._references(record, m)
-            quote = m.items.get("quote", m)
-            self.sink.add(record, quote.line, quote.column)
+            quote, id_node = m.items.get("quote", m), m.items.get("id", m)
+            self.sink.add(record, quote.line, quote.column, (m.line, id_node.line, id_node.column))
             self.claims += 1
             return
         made_here = self.made[section]
@@ -428,6 +461,9 @@ class _Builder:
                     self.item(section, item)
             elif not (isinstance(node, Scalar) and node.is_null and not required):
                 r.add(node, "", section, f"expected a list, found {describe(node)}")
+        for ident, line, column, first in self.sink.duplicates():
+            message = f"duplicate claim id {ident!r} (first at line {first})"
+            problems.append(Problem(r.file, line, column, message, f"claim {ident}", "id"))
         self.closed.update(SECTIONS)
         for entry in self.pending:
             self._check(*entry)

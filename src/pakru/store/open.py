@@ -21,9 +21,12 @@ from pakru.store.rows import (
     SEP,
     SOURCE_COLUMNS,
     ById,
+    DamagedCache,
     Rows,
     SqlClaims,
+    checked,
     claim_of,
+    decoded,
     event_of,
     source_of,
 )
@@ -35,14 +38,6 @@ if TYPE_CHECKING:
 
 Notify = Callable[[str], None]
 HEADER = b"SQLite format 3\x00"
-
-
-class DamagedCache(Exception):
-    """A database found damaged while a command reads it: remove it and run the command again."""
-
-    def __init__(self, path: str, reason: str) -> None:
-        super().__init__(f"the cache {path} is damaged ({reason})")
-        self.path = path
 
 
 def _quiet(_message: str) -> None:
@@ -75,15 +70,10 @@ class Store:
             raise self.damaged(f"no claim at row {exc}") from None
 
     def claim(self, row: Sequence[Any]) -> Claim:
-        try:
-            return claim_of(row)
-        except (TypeError, ValueError, IndexError, KeyError) as exc:
-            raise self.damaged(f"a claim's row cannot be read: {exc}") from None
+        return decoded(claim_of, row)
 
     def damaged(self, reason: str) -> Exception:
-        if self.file is None:
-            return RuntimeError(f"the in-memory database is inconsistent ({reason})")
-        return DamagedCache(str(self.file), reason)
+        return DamagedCache(reason, None if self.file is None else str(self.file))
 
     def where(self, f: Filters | None) -> tuple[str, tuple[Any, ...]]:
         """The filters as an SQL boolean expression over table `claims`, and its parameters."""
@@ -136,13 +126,19 @@ class Store:
 
 
 def _dataset(conn: sqlite3.Connection, events_path: Path) -> Dataset:
+    def topic(row: Sequence[Any]) -> Topic:
+        tid, label, aliases = checked(row)
+        return Topic(tid, label, tuple(aliases.split(SEP)) if aliases else ())
+
+    def actor(row: Sequence[Any]) -> Actor:
+        name, aliases = checked(row)
+        return Actor(name, tuple(aliases.split(SEP)) if aliases else ())
+
     topics = tuple(
-        Topic(tid, label, tuple(aliases.split(SEP)) if aliases else ())
-        for tid, label, aliases in conn.execute("SELECT id, label, aliases FROM topics ORDER BY pos")
+        decoded(topic, r) for r in conn.execute("SELECT id, label, aliases, crc FROM topics ORDER BY pos")
     )
     actors = tuple(
-        Actor(name, tuple(aliases.split(SEP)) if aliases else ())
-        for name, aliases in conn.execute("SELECT name, aliases FROM actors ORDER BY pos")
+        decoded(actor, r) for r in conn.execute("SELECT name, aliases, crc FROM actors ORDER BY pos")
     )
     return Dataset(
         sources=Rows(conn, "sources", SOURCE_COLUMNS, source_of),
@@ -270,7 +266,7 @@ def _open_cached(file: Path, events_path: Path, warn: Notify) -> Store | None:
             fresh.write_sidecar(file, key, settled)
     try:
         return Store(conn, events_path, file, True)
-    except (sqlite3.DatabaseError, ValueError, TypeError) as exc:
+    except (sqlite3.DatabaseError, DamagedCache) as exc:
         conn.close()
         warn(f"pakru: warning: ignoring the cache {file} ({exc}); rebuilding it")
         return None

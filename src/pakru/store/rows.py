@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import functools
 import sqlite3
+import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar, overload
 
 from pakru.dates import EdtfDate, parse_edtf
-from pakru.model import KINDS, Claim, Event, Outlook, Source
+from pakru.model import DATE_BASES, KINDS, Claim, Event, Outlook, Source
 
 T = TypeVar("T")
 SEP = "\x1f"  # joins a claim's topics and actors; no id or name holds it
@@ -17,16 +18,39 @@ SEP = "\x1f"  # joins a claim's topics and actors; no id or name holds it
 # A claim with its source's and event's ids, from `claims` joined to `sources` and `events`
 CLAIM_COLUMNS = (
     "claims.rowid, claims.id, sources.id, claims.date, claims.date_basis, claims.kind, claims.summary, "
-    "claims.quote, claims.topics, claims.actors, claims.date_note, events.id, claims.stance"
+    "claims.quote, claims.topics, claims.actors, claims.date_note, events.id, claims.stance, claims.crc"
 )
 CLAIM_FROM = "claims JOIN sources ON sources.no = claims.source LEFT JOIN events ON events.no = claims.event"
 SOURCE_COLUMNS = (
     "id, title, author, author_note, outlet, outlet_basis, published, published_basis, text, "
-    "outlook_score, outlook_label, outlook_quote"
+    "outlook_score, outlook_label, outlook_quote, crc"
 )
-EVENT_COLUMNS = "id, label, note"
+EVENT_COLUMNS = "id, label, note, crc"
 
 _date = functools.lru_cache(maxsize=4096)(parse_edtf)
+
+
+class DamagedCache(Exception):
+    """A database found damaged while a command reads it: remove it and run the command again."""
+
+    def __init__(self, reason: str, path: str | None = None) -> None:
+        super().__init__(f"the cache {path} is damaged ({reason})" if path else f"damaged cache ({reason})")
+        self.reason, self.path = reason, path
+
+
+def row_crc(values: Sequence[object]) -> int:
+    """A checksum of a record's values as they are read back, types included: a row altered by
+    damage (a changed letter, a number stored as text) no longer matches the one it was written with."""
+    parts = ["\x00" if v is None else f"i{v}" if type(v) is int else f"s{v}" for v in values]
+    return zlib.crc32("\x1e".join(parts).encode("utf-8", "surrogatepass")) - (1 << 31)  # 4 bytes in SQLite
+
+
+def checked(row: Sequence[Any]) -> Sequence[Any]:
+    """The row's values without its checksum (its last column), or DamagedCache."""
+    *values, crc = row
+    if row_crc(values) != crc:
+        raise DamagedCache("a record does not match its checksum")
+    return values
 
 
 def _split(text: str) -> tuple[str, ...]:
@@ -35,12 +59,12 @@ def _split(text: str) -> tuple[str, ...]:
 
 def claim_of(row: Sequence[Any]) -> Claim:
     """A Claim from a row of CLAIM_COLUMNS (its rowid first, dropped)."""
-    _, cid, source, date, basis, kind, summary, quote, topics, actors, note, event, stance = row
+    cid, source, date, basis, kind, summary, quote, topics, actors, note, event, stance = checked(row[1:])
     return Claim(
         cid,
         source,
         None if date is None else _date(date),
-        basis,
+        DATE_BASES[basis],
         KINDS[kind],
         summary,
         quote,
@@ -53,18 +77,28 @@ def claim_of(row: Sequence[Any]) -> Claim:
 
 
 def source_of(row: Sequence[Any]) -> Source:
-    sid, title, author, note, outlet, basis, published, pbasis, text, score, label, quote = row
+    sid, title, author, note, outlet, basis, published, pbasis, text, score, label, quote = checked(row)
     return Source(
         sid, title, author, note, outlet, basis, _date(published), pbasis, text, Outlook(score, label, quote)
     )
 
 
 def event_of(row: Sequence[Any]) -> Event:
-    return Event(*row)
+    return Event(*checked(row))
 
 
 def date_of(text: str) -> EdtfDate:
     return _date(text)
+
+
+def decoded(make: Callable[[Sequence[Any]], T], row: Sequence[Any]) -> T:
+    """make(row); a row that cannot be read as its record is damage."""
+    try:
+        return make(row)
+    except DamagedCache:
+        raise
+    except (TypeError, ValueError, IndexError, KeyError, AttributeError) as exc:
+        raise DamagedCache(f"a record cannot be read: {type(exc).__name__}: {exc}") from None
 
 
 class Rows(Sequence[T]):
@@ -85,7 +119,7 @@ class Rows(Sequence[T]):
     def _every(self) -> list[T]:
         if self._all is None:
             rows = self.conn.execute(f"SELECT {self.columns} FROM {self.table} ORDER BY pos")
-            self._all = [self.make(r) for r in rows]
+            self._all = [decoded(self.make, r) for r in rows]
         return self._all
 
     def __iter__(self) -> Iterator[T]:
@@ -116,7 +150,7 @@ class ById(Mapping[str, T]):
             ).fetchone()
             if row is None:
                 raise KeyError(key)
-            got = self._memo[key] = self.make(row)
+            got = self._memo[key] = decoded(self.make, row)
         return got
 
     def __iter__(self) -> Iterator[str]:
@@ -149,7 +183,7 @@ class SqlClaims:
         row = self.conn.execute(
             f"SELECT {CLAIM_COLUMNS} FROM {CLAIM_FROM} WHERE claims.id = ?", (claim_id,)
         ).fetchone()
-        return None if row is None else claim_of(row)
+        return None if row is None else decoded(claim_of, row)
 
     def count_by_source(self) -> dict[str, int]:
         sql = "SELECT sources.id, sc.claims FROM source_claims sc JOIN sources ON sources.no = sc.source"
@@ -170,7 +204,7 @@ class SqlClaims:
             f"SELECT {CLAIM_COLUMNS} FROM {CLAIM_FROM} WHERE claims.event = "
             "(SELECT no FROM events WHERE id = ?) ORDER BY claims.rowid"
         )
-        return [claim_of(r) for r in self.conn.execute(sql, (event_id,))]
+        return [decoded(claim_of, r) for r in self.conn.execute(sql, (event_id,))]
 
     def near_ids(self, claim_id: str, n: int = 25) -> list[str]:
         """Ids either side of one in sort order, and ids sharing its first letters."""

@@ -12,13 +12,15 @@ CREATE TABLE sources(
     id TEXT NOT NULL UNIQUE, title TEXT NOT NULL, author TEXT, author_note TEXT,
     outlet TEXT, outlet_basis TEXT, published TEXT NOT NULL, published_basis TEXT NOT NULL,
     text TEXT NOT NULL, outlook_score INTEGER NOT NULL, outlook_label TEXT NOT NULL,
-    outlook_quote TEXT NOT NULL, pub INTEGER NOT NULL, pub_end INTEGER NOT NULL  -- publication days
+    outlook_quote TEXT NOT NULL, pub INTEGER NOT NULL, pub_end INTEGER NOT NULL,  -- publication days
+    crc INTEGER NOT NULL
 );
 CREATE TABLE topics(no INTEGER PRIMARY KEY, pos INTEGER NOT NULL, id TEXT NOT NULL UNIQUE,
-    label TEXT NOT NULL, aliases TEXT NOT NULL);      -- aliases joined by U+001F
-CREATE TABLE actors(pos INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, aliases TEXT NOT NULL);
+    label TEXT NOT NULL, aliases TEXT NOT NULL, crc INTEGER NOT NULL);  -- aliases joined by U+001F
+CREATE TABLE actors(pos INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, aliases TEXT NOT NULL,
+    crc INTEGER NOT NULL);
 CREATE TABLE events(no INTEGER PRIMARY KEY, pos INTEGER NOT NULL, id TEXT NOT NULL UNIQUE,
-    label TEXT NOT NULL, note TEXT);
+    label TEXT NOT NULL, note TEXT, crc INTEGER NOT NULL);
 CREATE TABLE claims(
     rowid INTEGER PRIMARY KEY,  -- dataset order, from 1
     id TEXT NOT NULL,
@@ -26,10 +28,11 @@ CREATE TABLE claims(
     date TEXT,                  -- EDTF as written; NULL if undated
     lo INTEGER, hi INTEGER,     -- first and last day ordinal; NULL if undated
     pub INTEGER NOT NULL,       -- the source's publication day ordinal
-    date_basis TEXT NOT NULL, kind INTEGER NOT NULL,  -- index into model.KINDS
+    date_basis INTEGER NOT NULL, kind INTEGER NOT NULL,  -- indexes into model.DATE_BASES, KINDS
     summary TEXT NOT NULL, quote TEXT NOT NULL,
     topics TEXT NOT NULL, actors TEXT NOT NULL,       -- ids and names joined by U+001F
-    date_note TEXT, event INTEGER, stance INTEGER     -- events.no
+    date_note TEXT, event INTEGER, stance INTEGER,    -- events.no
+    crc INTEGER NOT NULL       -- rows.row_crc of the record as read back: damage is noticed
 );
 CREATE TABLE claim_topics(topic INTEGER NOT NULL, claim INTEGER NOT NULL,
     PRIMARY KEY(topic, claim)) WITHOUT ROWID;
@@ -48,12 +51,12 @@ DATE_ORDER = "claims.lo IS NULL, claims.lo, claims.hi, claims.id"
 
 # Made after the claims are in: one sort each, instead of a B-tree kept in order row by row.
 INDEXES = f"""
-CREATE UNIQUE INDEX claims_id ON claims(id);
 CREATE INDEX claims_timeline ON claims({TIMELINE_KEY});
 CREATE INDEX claims_event ON claims(event, {TIMELINE_KEY}) WHERE event IS NOT NULL;
 CREATE INDEX claims_kind ON claims(kind);
 """
 SOURCE_INDEX = "CREATE INDEX claims_source ON claims(source);"  # made first: the quote check uses it
+ID_INDEX = "CREATE UNIQUE INDEX claims_id ON claims(id);"  # made first: it finds duplicate ids
 
 # What compare and topics count, once, at build: (topic, source) -> claims, stance sum and count
 STATS = """
@@ -89,10 +92,11 @@ EXPECTED = {
         "outlook_quote",
         "pub",
         "pub_end",
+        "crc",
     ),
-    "topics": ("no", "pos", "id", "label", "aliases"),
-    "actors": ("pos", "name", "aliases"),
-    "events": ("no", "pos", "id", "label", "note"),
+    "topics": ("no", "pos", "id", "label", "aliases", "crc"),
+    "actors": ("pos", "name", "aliases", "crc"),
+    "events": ("no", "pos", "id", "label", "note", "crc"),
     "claims": (
         "rowid",
         "id",
@@ -110,6 +114,7 @@ EXPECTED = {
         "date_note",
         "event",
         "stance",
+        "crc",
     ),
     "claim_topics": ("topic", "claim"),
     "topic_source": ("topic", "source", "claims", "stance_sum", "stances"),
