@@ -437,6 +437,64 @@ def check(as_json: bool = JsonOpt) -> None:
         print(report.summary())
 
 
+cache_app = typer.Typer(
+    name="cache",
+    help="Where pakru keeps its databases of the datasets it has read, and how big they are.",
+    no_args_is_help=False,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(cache_app)
+
+
+@cache_app.callback()
+@_run
+def cache(ctx: typer.Context, as_json: bool = JsonOpt) -> None:
+    """The cache folder ($PAKRU_CACHE_DIR, else the user's cache folder), each dataset's database
+    in it and its size.
+
+    pakru keeps one SQLite database per dataset location: the validated YAML and its indexes,
+    rebuilt whenever the dataset, its source texts or pakru change.
+
+    Example: pakru cache
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from pakru.render import cache_view
+    from pakru.store.admin import listing
+
+    found = listing()
+    if as_json:
+        from pakru.render import jsonout
+
+        jsonout.write(cache_view.listing_doc(found))
+    else:
+        cache_view.listing_lines(found)
+
+
+@cache_app.command("clear")
+@_run
+def cache_clear(as_json: bool = JsonOpt) -> None:
+    """Remove every database (and temporary file) pakru keeps in the cache folder.
+
+    Each is rebuilt the next time its dataset is used. Other files in the folder are left alone.
+
+    Example: pakru cache clear
+    """
+    from pakru.render import cache_view
+    from pakru.store.admin import clear
+    from pakru.store.locate import cache_dir
+
+    folder = cache_dir()
+    removed, freed = clear(folder)
+    if as_json:
+        from pakru.render import jsonout
+
+        jsonout.write(cache_view.cleared_doc(removed, freed, str(folder)))
+    else:
+        cache_view.cleared_lines(removed, freed, str(folder))
+
+
 def _interrupted(_signum: int, _frame: Any) -> None:
     raise _Interrupted
 
