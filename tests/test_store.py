@@ -126,3 +126,28 @@ def test_a_relative_data_path_works_from_another_folder(tmp_path: Path) -> None:
     r = pakru(other, "--data", str(tmp_path / "data" / "ds"), "show", "alpha-002")
     assert r.returncode == 0 and r.stderr == b"", r.stderr
     assert b"In context" in r.stdout
+
+
+def test_a_source_text_rewritten_in_place_is_noticed_when_shown(dataset_copy: Path) -> None:
+    """A warm run stats events.yaml and the sources folder, and the text of each source whose claims
+    it shows; a text rewritten in place (the folder's time unchanged) is found then, and the
+    database rebuilt: here the rebuild finds the quote gone."""
+    from pakru.errors import DatasetError
+    from pakru.store.rows import StaleCache
+
+    age(dataset_copy.parent, 60)
+    open_store(dataset_copy)
+    assert [name for name, *_ in fresh.signature(dataset_copy) or []] == ["events.yaml", "sources/"]
+    folder = dataset_copy.parent / "sources"
+    folder_time = folder.stat().st_mtime_ns
+    beta = folder / "beta.txt"
+    beta.write_text(beta.read_text(encoding="utf-8").replace("reached", "REACHED"), encoding="utf-8")
+    assert folder.stat().st_mtime_ns == folder_time
+    store = open_store(dataset_copy)
+    assert store.from_cache and store.dataset.claim("alpha-001") is not None  # alpha's text is as it was
+    with pytest.raises(StaleCache):
+        store.dataset.claim("beta-002")
+    assert store.file is not None
+    store.file.unlink()
+    with pytest.raises(DatasetError, match="quote not found in source 'beta'"):
+        open_store(dataset_copy)

@@ -119,7 +119,7 @@ def _once_more_if_cache_damaged(fn: Callable[..., Any], *args: Any, **kwargs: An
     """
     import sqlite3
 
-    from pakru.store.rows import DamagedCache
+    from pakru.store.rows import DamagedCache, StaleCache
 
     try:
         return fn(*args, **kwargs)
@@ -131,8 +131,8 @@ def _once_more_if_cache_damaged(fn: Callable[..., Any], *args: Any, **kwargs: An
         if path is None:
             raise
         reason = exc.reason if isinstance(exc, DamagedCache) else str(exc)
-        message = f"the cache {path} is damaged ({reason})"
-        _stderr(f"pakru: warning: {message}; rebuilding it")
+        if not isinstance(exc, StaleCache):  # a source text edited since: an ordinary miss
+            _stderr(f"pakru: warning: the cache {path} is damaged ({reason}); rebuilding it")
         if store is not None:
             store.conn.close()
         state.loaded = None

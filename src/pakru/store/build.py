@@ -219,7 +219,7 @@ class _Sink:
 def build(
     conn: sqlite3.Connection,
     events_path: Path,
-    identity: Callable[[], tuple[str, Any]],
+    identity: Callable[[], tuple[str, Any, list[tuple[str, int, int | None, bytes]]]],
     *,
     progress: Progress | None = None,
 ) -> Parts:
@@ -256,7 +256,8 @@ def build(
         _index_text(conn, parts, sink.text_from, progress)
     fts.finish(conn)
     _script(conn, STATS)
-    key, stat = identity()
+    key, stat, texts = identity()
+    conn.executemany("INSERT INTO source_files VALUES (?, ?, ?, ?)", texts)
     meta = {
         "schema": SCHEMA_VERSION,
         "pakru": __version__,

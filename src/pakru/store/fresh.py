@@ -49,10 +49,17 @@ def fingerprint(events_path: Path) -> str:
     return digest.hexdigest()
 
 
-def signature(events_path: Path, *, racy_before: int | None = None) -> list[Any] | None:
-    """Name, size and mtime of each file; None if one changed too recently to trust."""
+def signature(events_path: Path, *, racy_before: int | None = None, every: bool = False) -> list[Any] | None:
+    """Name, size and mtime of events.yaml and of the sources folder (or, ``every``, of each file);
+    None if one changed too recently to trust.
+
+    The folder's time changes when a source text is added, removed or renamed (as most editors
+    save); a text rewritten in place is noticed by the Store when a command shows a claim of it
+    (text_changed), so that a warm run stats one file per source it shows, not every one.
+    """
     out: list[Any] = []
-    for name, st in _stats(events_path):
+    stats = _stats(events_path) if every else _two(events_path)
+    for name, st in stats:
         if st is None:
             out.append([name, None, None])
             continue
@@ -60,6 +67,51 @@ def signature(events_path: Path, *, racy_before: int | None = None) -> list[Any]
             return None
         out.append([name, st.st_size, st.st_mtime_ns])
     return out
+
+
+def _two(events_path: Path) -> Iterator[tuple[str, os.stat_result | None]]:
+    yield events_path.name, _stat(events_path)
+    yield "sources/", _stat(os.path.join(os.path.dirname(events_path), "sources"))
+
+
+def texts(events_path: Path, racy_before: int) -> list[tuple[str, int, int | None, bytes]]:
+    """Each source text's name, size, modification time (None if too recent to trust) and digest."""
+    folder = os.path.join(os.path.dirname(events_path), "sources")
+    out = []
+    for name, st in list(_stats(events_path))[1:]:
+        if st is None:
+            continue
+        try:
+            digest = _digest(os.path.join(folder, name))
+        except OSError:
+            continue
+        out.append((name, st.st_size, st.st_mtime_ns if st.st_mtime_ns <= racy_before else None, digest))
+    return out
+
+
+def _digest(path: str) -> bytes:
+    from pakru.load import regular_file_size
+
+    regular_file_size(Path(path))  # never a FIFO or a device
+    h = blake2b(digest_size=16)
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.digest()
+
+
+def text_changed(path: str, size: int, mtime: int | None, digest: bytes) -> bool:
+    """Whether a source text differs from what was validated: by its size and time if they can be
+    trusted, else by its bytes."""
+    st = _stat(path)
+    if st is None:
+        return True
+    if mtime is not None and st.st_size == size and st.st_mtime_ns == mtime:
+        return False
+    try:
+        return _digest(path) != digest
+    except OSError:
+        return True
 
 
 def _stats(events_path: Path) -> Iterator[tuple[str, os.stat_result | None]]:

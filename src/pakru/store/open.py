@@ -24,6 +24,7 @@ from pakru.store.rows import (
     DamagedCache,
     Rows,
     SqlClaims,
+    StaleCache,
     checked,
     claim_of,
     decoded,
@@ -53,7 +54,22 @@ class Store:
         self.conn = conn
         self.file = file  # None: in memory
         self.from_cache = from_cache
-        self.dataset = _dataset(conn, events_path)
+        self.dataset = _dataset(conn, events_path, self.checked)
+        self._current: set[str] = set()  # sources whose text is known to be as validated
+
+    def checked(self, claim: Claim) -> Claim:
+        """The claim, once its source's text is found unchanged since the build (StaleCache if not):
+        a claim is never shown unless its quote was checked against the text as it is now."""
+        if claim.source not in self._current:
+            source = self.dataset.source_by_id[claim.source]
+            row = self.conn.execute(
+                "SELECT size, mtime, digest FROM source_files WHERE name = ?", (source.text,)
+            ).fetchone()
+            path = os.path.join(self.dataset.sources_dir, source.text)
+            if row is None or fresh.text_changed(path, *row):
+                raise StaleCache(f"{path} changed", None if self.file is None else str(self.file))
+            self._current.add(claim.source)
+        return claim
 
     def claims_at(self, rowids: Sequence[int]) -> list[Claim]:
         """The claims at these rowids, in the given order."""
@@ -70,7 +86,7 @@ class Store:
             raise self.damaged(f"no claim at row {exc}") from None
 
     def claim(self, row: Sequence[Any]) -> Claim:
-        return decoded(claim_of, row)
+        return self.checked(decoded(claim_of, row))
 
     def damaged(self, reason: str) -> Exception:
         return DamagedCache(reason, None if self.file is None else str(self.file))
@@ -125,7 +141,7 @@ class Store:
         return {e: out.get(e, 0) for e in ids}
 
 
-def _dataset(conn: sqlite3.Connection, events_path: Path) -> Dataset:
+def _dataset(conn: sqlite3.Connection, events_path: Path, check: Callable[[Claim], Claim]) -> Dataset:
     def topic(row: Sequence[Any]) -> Topic:
         tid, label, aliases = checked(row)
         return Topic(tid, label, tuple(aliases.split(SEP)) if aliases else ())
@@ -145,7 +161,7 @@ def _dataset(conn: sqlite3.Connection, events_path: Path) -> Dataset:
         topics=topics,
         actors=actors,
         events=Rows(conn, "events", EVENT_COLUMNS, event_of),
-        claims=SqlClaims(conn),
+        claims=SqlClaims(conn, check),
         path=str(events_path),
         sources_dir=str(events_path.parent / "sources"),
         source_by_id=ById(conn, "sources", SOURCE_COLUMNS, source_of),
@@ -276,7 +292,7 @@ def _in_memory(events_path: Path, progress: Progress | None) -> Store:
     from pakru.store.build import build
 
     conn = sqlite3.connect(":memory:", isolation_level=None)
-    build(conn, events_path, lambda: ("", None), progress=progress)
+    build(conn, events_path, lambda: ("", None, fresh.texts(events_path, 0)), progress=progress)
     return Store(conn, events_path, None, False)
 
 
@@ -303,14 +319,15 @@ def _build(events_path: Path, file: Path, warn: Notify, progress: Progress | Non
     gc_was_enabled = gc.isenabled()
     gc.disable()
     conn: sqlite3.Connection | None = None
-    before = fresh.signature(events_path)
+    before = fresh.signature(events_path, every=True)
 
-    def identity() -> tuple[str, Any]:
+    def identity() -> tuple[str, Any, list[tuple[str, int, int | None, bytes]]]:
         """The key of the bytes just validated, unless a file changed meanwhile (then none)."""
         key = fresh.fingerprint(events_path)
-        if fresh.signature(events_path) != before:
-            return "changed while it was read", None  # no fingerprint matches: rebuilt next run
-        return key, fresh.signature(events_path, racy_before=racy_before)
+        texts = fresh.texts(events_path, racy_before)
+        if fresh.signature(events_path, every=True) != before:
+            return "changed while it was read", None, texts  # no fingerprint matches: rebuilt next run
+        return key, fresh.signature(events_path, racy_before=racy_before), texts
 
     try:
         conn = sqlite3.connect(tmp, isolation_level=None)

@@ -38,6 +38,11 @@ class DamagedCache(Exception):
         self.reason, self.path = reason, path
 
 
+class StaleCache(DamagedCache):
+    """A source text changed since the database was built (found when a claim of it is shown):
+    an ordinary miss, rebuilt without a warning."""
+
+
 def row_crc(values: Sequence[object]) -> int:
     """A checksum of a record's values as they are read back, types included: a row altered by
     damage (a changed letter, a number stored as text) no longer matches the one it was written with."""
@@ -168,8 +173,9 @@ class ById(Mapping[str, T]):
 class SqlClaims:
     """The claims of a database, as model.ClaimSet: every answer a query."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, check: Callable[[Claim], Claim] = lambda c: c) -> None:
         self.conn = conn
+        self.check = check  # Store.checked: is the claim's source text as validated
 
     def __len__(self) -> int:
         return int(self.conn.execute("SELECT max(rowid) FROM claims").fetchone()[0] or 0)
@@ -183,7 +189,7 @@ class SqlClaims:
         row = self.conn.execute(
             f"SELECT {CLAIM_COLUMNS} FROM {CLAIM_FROM} WHERE claims.id = ?", (claim_id,)
         ).fetchone()
-        return None if row is None else decoded(claim_of, row)
+        return None if row is None else self.check(decoded(claim_of, row))
 
     def count_by_source(self) -> dict[str, int]:
         sql = "SELECT sources.id, sc.claims FROM source_claims sc JOIN sources ON sources.no = sc.source"
@@ -204,7 +210,7 @@ class SqlClaims:
             f"SELECT {CLAIM_COLUMNS} FROM {CLAIM_FROM} WHERE claims.event = "
             "(SELECT no FROM events WHERE id = ?) ORDER BY claims.rowid"
         )
-        return [decoded(claim_of, r) for r in self.conn.execute(sql, (event_id,))]
+        return [self.check(decoded(claim_of, r)) for r in self.conn.execute(sql, (event_id,))]
 
     def near_ids(self, claim_id: str, n: int = 25) -> list[str]:
         """Ids either side of one in sort order, and ids sharing its first letters."""

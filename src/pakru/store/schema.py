@@ -34,6 +34,8 @@ CREATE TABLE claims(
     date_note TEXT, event INTEGER, stance INTEGER,    -- events.no
     crc INTEGER NOT NULL       -- rows.row_crc of the record as read back: damage is noticed
 );
+CREATE TABLE source_files(name TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime INTEGER,
+    digest BLOB NOT NULL) WITHOUT ROWID;  -- each source text as validated (mtime NULL: too recent)
 CREATE TABLE claim_topics(topic INTEGER NOT NULL, claim INTEGER NOT NULL,
     PRIMARY KEY(topic, claim)) WITHOUT ROWID;
 """
@@ -67,6 +69,13 @@ INSERT INTO topic_source
     FROM claim_topics ct JOIN claims c ON c.rowid = ct.claim GROUP BY ct.topic, c.source;
 CREATE TABLE source_claims(source INTEGER PRIMARY KEY, claims INTEGER NOT NULL);
 INSERT INTO source_claims SELECT source, count(*) FROM claims GROUP BY source;
+CREATE TABLE topic_event(topic INTEGER NOT NULL, event INTEGER NOT NULL, sources INTEGER NOT NULL,
+    first INTEGER NOT NULL, PRIMARY KEY(topic, event)) WITHOUT ROWID;
+INSERT INTO topic_event
+    SELECT ct.topic, c.event, count(DISTINCT c.source), min(ifnull(c.lo, 10000000))
+    FROM claim_topics ct JOIN claims c ON c.rowid = ct.claim WHERE c.event IS NOT NULL
+    GROUP BY ct.topic, c.event;
+CREATE INDEX topic_event_shared ON topic_event(topic, first) WHERE sources > 1;
 CREATE TABLE event_sources(event INTEGER PRIMARY KEY, sources INTEGER NOT NULL);
 INSERT INTO event_sources
     SELECT event, count(DISTINCT source) FROM claims WHERE event IS NOT NULL GROUP BY event;
@@ -117,7 +126,9 @@ EXPECTED = {
         "crc",
     ),
     "claim_topics": ("topic", "claim"),
+    "source_files": ("name", "size", "mtime", "digest"),
     "topic_source": ("topic", "source", "claims", "stance_sum", "stances"),
     "source_claims": ("source", "claims"),
     "event_sources": ("event", "sources"),
+    "topic_event": ("topic", "event", "sources", "first"),
 }
