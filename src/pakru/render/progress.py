@@ -27,12 +27,10 @@ class Progress:
         self.lock = threading.Lock()
         self.announced = False
         self.fancy = _terminal()
-        self.timer = threading.Timer(AFTER, self._announce)
-        self.timer.daemon = True
+        self.timer: threading.Timer | None = None
 
     def __enter__(self) -> Progress:
-        self.timer.start()
-        return self
+        return self  # the timer starts with the first report: a warm run starts no thread
 
     def _announce(self) -> None:
         with self.lock:
@@ -41,7 +39,11 @@ class Progress:
                 self.write("pakru: reading the dataset and building its cache…")
 
     def update(self, stage: str, done: int, total: int) -> None:
-        self.built = True
+        if not self.built:
+            self.built = True
+            self.timer = threading.Timer(max(0.0, AFTER - (time.monotonic() - self.started)), self._announce)
+            self.timer.daemon = True
+            self.timer.start()
         if time.monotonic() - self.started < AFTER:
             return
         if not self.fancy:
@@ -66,7 +68,8 @@ class Progress:
         self.bar.update(task, completed=done, total=total)
 
     def __exit__(self, *exc: object) -> None:
-        self.timer.cancel()
+        if self.timer is not None:
+            self.timer.cancel()
         if self.bar is not None:
             self.bar.stop()
         took = time.monotonic() - self.started

@@ -16,7 +16,7 @@ from typing import Any
 from pakru import __version__
 from pakru.load import Parts, stream
 from pakru.model import DATE_BASES, KINDS, Actor, Claim, Event, Source, Topic
-from pakru.store import fts
+from pakru.store import fresh, fts
 from pakru.store.rows import CLAIM_COLUMNS, CLAIM_FROM, SEP, claim_of, row_crc
 from pakru.store.schema import APPLICATION_ID, ID_INDEX, INDEXES, SCHEMA_VERSION, SOURCE_INDEX, STATS, TABLES
 
@@ -228,8 +228,6 @@ def build(
     ``identity()`` gives the dataset's key and its files' signature (fresh.py) once it has been
     validated: a file that is not a dataset (gigabytes of NUL) is refused before it is hashed.
     """
-    import json
-
     conn.execute("PRAGMA page_size = 8192")  # before anything is written
     conn.execute("PRAGMA auto_vacuum = INCREMENTAL")  # the pages FTS5's merges free are given back
     conn.execute("PRAGMA journal_mode = OFF")  # a temporary file, renamed only when complete
@@ -262,7 +260,7 @@ def build(
         "schema": SCHEMA_VERSION,
         "pakru": __version__,
         "key": key,
-        "stat": json.dumps(stat),
+        "stat": "" if stat is None else fresh.as_text(stat),
         "dataset": parts.path,
         "sources_dir": os.path.abspath(parts.sources_dir),
         "claims": str(parts.claims),

@@ -69,6 +69,11 @@ def signature(events_path: Path, *, racy_before: int | None = None, every: bool 
     return out
 
 
+def as_text(signature: list[Any]) -> str:
+    """A signature as the text the database keeps (compared as text, never parsed)."""
+    return "\n".join("\t".join(map(str, entry)) for entry in signature)
+
+
 def _two(events_path: Path) -> Iterator[tuple[str, os.stat_result | None]]:
     yield events_path.name, _stat(events_path)
     yield "sources/", _stat(os.path.join(os.path.dirname(events_path), "sources"))
