@@ -489,7 +489,7 @@ def main() -> None:
             notes.append("jrnl is not installed (beside the interpreter or on PATH): its row was skipped.")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    targets = [r for r in rows if r.target != "baseline"]
+    targets = [r for r in rows if r.target not in ("baseline", "(for the record)")]
     met = f"{sum(r.ok is True for r in targets)}/{len(targets)} targets met"
     took = time.perf_counter() - began
     notes.append("At the end: load average {:.2f}, {:.2f}, {:.2f}.".format(*os.getloadavg()))

@@ -44,16 +44,16 @@ class StaleCache(DamagedCache):
 
 
 def row_crc(values: Sequence[object]) -> int:
-    """A checksum of a record's values as they are read back, types included: a row altered by
-    damage (a changed letter, a number stored as text) no longer matches the one it was written with."""
-    parts = ["\x00" if v is None else f"i{v}" if type(v) is int else f"s{v}" for v in values]
-    return zlib.crc32("\x1e".join(parts).encode("utf-8", "surrogatepass")) - (1 << 31)  # 4 bytes in SQLite
+    """A checksum of a record's values as they are read back, types included (repr quotes text,
+    not numbers): a row altered by damage (a changed letter, a number stored as text) no longer
+    matches the one it was written with."""
+    return zlib.crc32(repr(tuple(values)).encode("utf-8", "surrogatepass")) - (1 << 31)  # 4 bytes in SQLite
 
 
 def checked(row: Sequence[Any]) -> Sequence[Any]:
     """The row's values without its checksum (its last column), or DamagedCache."""
-    *values, crc = row
-    if row_crc(values) != crc:
+    values, crc = row[:-1], row[-1]
+    if zlib.crc32(repr(tuple(values)).encode("utf-8", "surrogatepass")) - (1 << 31) != crc:
         raise DamagedCache("a record does not match its checksum")
     return values
 
