@@ -354,6 +354,64 @@ def synthetic(
     ]  # fmt: skip
 
 
+SCALE = (10_000, 100_000, 1_000_000)
+
+
+def scale(
+    pakru: str, env: dict[str, str], folder: Path, sizes: tuple[int, ...], runs: int, seed: int
+) -> list[Row]:
+    """The scale targets: warm commands at the largest size against the same at the smallest, in
+    one group of runs (ratios within one run: the machine may be shared), and the first run and
+    database size at the largest."""
+    for n in sizes:
+        if not (folder / str(n) / "events.yaml").exists():
+            print(f"generating {n:,} synthetic claims…", flush=True)
+            generate(n, folder / str(n), seed)
+    small, large = sizes[0], sizes[-1]
+    print(f"scale, first run at {large:,} claims (an empty cache):")
+    cache = folder / f"cold-{large}"
+    shutil.rmtree(cache, ignore_errors=True)
+    data = folder / str(large)
+    cold = run_once([pakru, "--data", str(data), "search", "gwadar"], dict(env, PAKRU_CACHE_DIR=str(cache)))
+    report("first run", [pakru, "search"], [cold])
+    (db,) = [p for p in cache.iterdir() if p.name.endswith(".sqlite") and not p.name.startswith(".")]
+    db_ratio = db.stat().st_size / (data / "events.yaml").stat().st_size
+    terminal = dict(env, PAKRU_TERMINAL="1", COLUMNS="100")
+    commands = {
+        "search": (["search", "gwadar"], env),
+        "show": (["show", "c0000500"], env),
+        "timeline 50": (["timeline", "--limit", "50"], env),
+        "compare terminal": (["compare", "--topic", "india"], terminal),
+    }
+    group = {}
+    for n in sizes:
+        for key, (args, e) in commands.items():
+            group[f"{key} {n}"] = (
+                [pakru, "--data", str(folder / str(n)), *args],
+                dict(e, PAKRU_CACHE_DIR=str(cache)),
+            )
+    print(f"scale, warm, {', '.join(f'{n:,}' for n in sizes)} claims in turn:")
+    m = measure(group, runs, runs)
+    label = f"{large:,} synthetic"
+    rows = []
+    for key, (args, _) in commands.items():
+        limit = 2.0 if key.startswith("compare") else 1.3
+        shown = f"`pakru {' '.join(args)}`" + (" (terminal view)" if key.startswith("compare") else "")
+        for n in sizes[1:]:
+            got = relative(
+                f"{n:,} synthetic", shown, m[f"{key} {n}"], m[f"{key} {small}"], f"{small:,}", limit
+            )
+            if n != large:
+                got.target, got.ok = "(for the record)", None
+            rows.append(got)
+    rows.append(absolute(label, "`pakru search gwadar`, first run (builds the database)", [cold], 120.0))
+    rows.append(Row(label, "first run: peak memory (max RSS)", "< 300 MB", f"{cold.rss_mb:.0f} MB",
+                    f"{cold.rss_mb / 300:.2f} of limit", [cold], cold.rss_mb < 300))  # fmt: skip
+    rows.append(Row(label, "database size ÷ events.yaml size", "≤ 1.2", f"{db.stat().st_size / 1e6:.1f} MB",
+                    f"{db_ratio:.2f}", [cold], db_ratio <= 1.2))  # fmt: skip
+    return rows
+
+
 def versus_jrnl(
     pakru: str, jrnl: str, version: str, env: dict[str, str], data: Path, runs: int, slow: int
 ) -> Row:
@@ -392,6 +450,14 @@ def main() -> None:
     parser.add_argument("--jrnl", help="jrnl to compare with (default: beside --python, else on PATH)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic datasets")
     parser.add_argument("--out", type=Path, help="Markdown file (default docs/benchmark.md)")
+    parser.add_argument(
+        "--scale",
+        type=Path,
+        metavar="DIR",
+        help="also the scale targets, on 10,000/100,000/1,000,000 claims in DIR/N (generated when missing; "
+        "the 1M first run alone takes about two minutes)",
+    )
+    parser.add_argument("--only-scale", action="store_true", help="with --scale: the scale targets alone")
     args = parser.parse_args()
     quick = args.quick
     runs, slow = args.runs or (3 if quick else 15), args.slow_runs or (1 if quick else 5)
@@ -421,12 +487,19 @@ def main() -> None:
     notes = [f"At the start: {info['load']}."]
     notes += [f"Quick smoke run: {big:,} and {mid:,} claims, not 100,000 and 10,000."] if quick else []
     try:
-        rows = shipped(py, pakru, env, runs, slow)
-        for n in (big, mid):
+        rows = [] if args.only_scale else shipped(py, pakru, env, runs, slow)
+        if args.scale:
+            sizes = (2_000, 5_000, 20_000) if quick else SCALE
+            rows += scale(pakru, env, args.scale, sizes, min(runs, 9), args.seed)
+            notes.append(f"Scale targets: datasets in {args.scale}, ratios from one group of runs.")
+        for n in (big, mid) if not args.only_scale else ():
             print(f"generating {n:,} synthetic claims…", flush=True)
             generate(n, tmp / "data" / str(n), args.seed)
-        rows += synthetic(pakru, env, tmp / "data" / str(big), runs, slow, cold_runs, notes)
-        if jrnl:
+        if not args.only_scale:
+            rows += synthetic(pakru, env, tmp / "data" / str(big), runs, slow, cold_runs, notes)
+        if args.only_scale:
+            pass
+        elif jrnl:
             rows.append(versus_jrnl(pakru, jrnl, info["jrnl"], env, tmp / "data" / str(mid), runs, slow))
         else:
             figure, target = "`pakru search gwadar`, jrnl side by side", "≤ 0.35× `jrnl -contains gwadar`"
@@ -434,7 +507,7 @@ def main() -> None:
             notes.append("jrnl is not installed (beside the interpreter or on PATH): its row was skipped.")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    targets = [r for r in rows if r.target != "baseline"]
+    targets = [r for r in rows if r.target not in ("baseline", "(for the record)")]
     met = f"{sum(r.ok is True for r in targets)}/{len(targets)} targets met"
     took = time.perf_counter() - began
     notes.append("At the end: load average {:.2f}, {:.2f}, {:.2f}.".format(*os.getloadavg()))

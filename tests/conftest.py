@@ -46,6 +46,20 @@ def shipped_dataset():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
+def fixture_store():  # type: ignore[no-untyped-def]
+    from pakru.store.open import open_store
+
+    return open_store(FIXTURE, use_cache=False)
+
+
+@pytest.fixture(scope="session")
+def shipped_store():  # type: ignore[no-untyped-def]
+    from pakru.store.open import open_store
+
+    return open_store(SHIPPED, use_cache=False)
+
+
+@pytest.fixture
 def dataset_copy(tmp_path: Path) -> Iterator[Path]:
     """A writable copy of the fixture dataset, for tests that break it."""
     import shutil

@@ -51,7 +51,7 @@ def test_an_open_span_is_found_by_a_later_range(shipped_dataset) -> None:  # typ
 
     found = query.apply(shipped_dataset.claims, query.Filters(start=date(2020, 1, 1)))
     assert "karim-017" in {c.id for c in found}
-    assert shipped_dataset.claims[shipped_dataset.claims.index_of("karim-017")].date.label == "since 2011"
+    assert shipped_dataset.claim("karim-017").date.label == "since 2011"
 
 
 def test_unsigned_source_and_page_date(shipped_dataset) -> None:  # type: ignore[no-untyped-def]

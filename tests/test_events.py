@@ -8,33 +8,57 @@ from typer.testing import CliRunner
 
 from pakru import events, timeline
 from pakru.cli import app
-from pakru.model import Dataset
+from pakru.model import Claim, Dataset
+from pakru.query import Filters
+from storedata import store_of
 
 runner = CliRunner()
 
 
-def test_facts_see_every_attestation(fixture_dataset) -> None:  # type: ignore[no-untyped-def]
+def test_facts_see_every_attestation(fixture_dataset, fixture_store) -> None:  # type: ignore[no-untyped-def]
     d = fixture_dataset
-    f = events.facts(d, ["embargo-lifted", "heli-delivery", "nope"])
+    f = events.facts(fixture_store, ["embargo-lifted", "heli-delivery", "nope"])
     assert set(f) == {"embargo-lifted", "heli-delivery"}
     lifted = f["embargo-lifted"]
     assert [c.id for c in lifted.claims] == ["beta-001", "alpha-001"]  # by date
     assert lifted.attested_by == 2 and lifted.conflict and lifted.agree is False
     assert f["heli-delivery"].attested_by == 2 and f["heli-delivery"].agree is False
     # without alpha's account, one source dates the helicopters: no agreement to speak of
-    alone = Dataset.of(d.sources, d.topics, d.actors, d.events, [c for c in d.claims if c.id != "alpha-007"])
-    heli = events.facts(alone, ["heli-delivery"])["heli-delivery"]
+    alone = Dataset.of(
+        d.sources,
+        d.topics,
+        d.actors,
+        d.events,
+        [c for c in d.claims if c.id != "alpha-007"],
+        d.path,
+        d.sources_dir,
+    )
+    heli = events.facts(store_of(alone), ["heli-delivery"])["heli-delivery"]
     assert heli.attested_by == 1 and heli.agree is None
-    assert events.attested_by(d, ["embargo-lifted"]) == {"embargo-lifted": 2}
+    assert events.attested_by(fixture_store, ["embargo-lifted"]) == {"embargo-lifted": 2}
 
 
-def test_timeline_facts_do_not_depend_on_filters(fixture_dataset) -> None:  # type: ignore[no-untyped-def]
+def test_claims_of_one_source_never_conflict(fixture_dataset) -> None:  # type: ignore[no-untyped-def]
+    """Two dates of one source (a span and a year in it, a first and a later report) are not a
+    disagreement between sources: only claims of different sources are compared."""
     d = fixture_dataset
-    only_alpha = [d.claims.index_of("alpha-001")]
-    t = timeline.build(d, only_alpha)
-    assert [c.id for c in t.claims] == ["alpha-001"]
+    lifted = [c for c in d.claims if c.event == "embargo-lifted"]
+    beta = next(c for c in lifted if c.source == "beta")
+    # every claim of the event is beta's: beta's dates, however far apart, cannot disagree
+    same = [c._replace(source=beta.source) for c in lifted]
+    others = [c for c in d.claims if c.event != "embargo-lifted"]
+    one_source = Dataset.of(d.sources, d.topics, d.actors, d.events, [*others, *same], d.path, d.sources_dir)
+    f = events.facts(store_of(one_source), ["embargo-lifted"])["embargo-lifted"]
+    assert f.sources == ("beta",) and not f.conflict and f.agree is None and f.witnesses == ()
+
+
+def test_timeline_facts_do_not_depend_on_filters(fixture_store) -> None:  # type: ignore[no-untyped-def]
+    t = timeline.build(fixture_store, Filters(sources=("alpha",)), limit=1)
+    assert {c.source for c in t.claims} == {"alpha"}
+    t = timeline.build(fixture_store, Filters(sources=("alpha",)))
+    assert "alpha-001" in {c.id for c in t.claims} and "beta-001" not in {c.id for c in t.claims}
     assert t.events["embargo-lifted"].attested_by == 2 and t.events["embargo-lifted"].conflict
-    assert timeline.build(d, limit=1).events["embargo-lifted"].attested_by == 2
+    assert timeline.build(fixture_store, limit=1).events["embargo-lifted"].attested_by == 2
 
 
 def test_filtered_timeline_still_says_attested_and_conflict() -> None:
@@ -80,31 +104,39 @@ def test_compare_says_when_only_one_source_dates_an_event(shipped) -> None:  # t
     assert all(e["agree"] in (True, False, None) for e in doc["shared_events"])
 
 
-def test_facts_from_columns_match_a_plain_reading(shipped, shipped_dataset) -> None:  # type: ignore[no-untyped-def]
-    """facts() works on the table's columns; this is the same said from the claims, from memory
-    and from the cache, with and without building the claims."""
-    from pakru.model import dates_disagree
-    from pakru.store import open_dataset
+def _sources_disagree(claims: list[Claim]) -> bool:
+    """Some dated claim of one source ends before a dated claim of another source begins."""
+    dated = [c for c in claims if c.date is not None]
+    return any(a.source != b.source and a.date.end < b.date.start for a in dated for b in dated)  # type: ignore[union-attr]
 
-    for d in (shipped_dataset, open_dataset(shipped).dataset):
-        ids = [e.id for e in d.events]
-        full, lean = events.facts(d, ids), events.facts(d, ids, claims="disputed")
-        bare = events.facts(d, ids, claims="none")
-        for e in ids:
-            mine = [c for c in d.claims if c.event == e]
-            f = full[e]
-            assert sorted(c.id for c in f.claims) == sorted(c.id for c in mine)
-            assert f.conflict == dates_disagree(mine) == lean[e].conflict
-            assert set(f.sources) == {c.source for c in mine} and f.sources == lean[e].sources
-            assert f.dating_sources == lean[e].dating_sources
-            assert lean[e].claims == (tuple(c for c in f.claims if c.date) if f.conflict else ())
-            assert bare[e].claims == () and bare[e].conflict == f.conflict
-            proof = d.claims.take(bare[e].witnesses)
-            assert (len(proof) == 2 and dates_disagree(proof)) if f.conflict else proof == []
-        assert [f.event.id for f in events.every_event(d, conflicts_only=True)] == [
-            "warming-around-2010",  # karim "after 2010" (2011/..) against unsigned "In 2010"
-            "mi35-delivery",
-        ]
+
+def test_facts_by_sql_match_a_plain_reading(shipped_dataset, shipped_store) -> None:  # type: ignore[no-untyped-def]
+    """facts() asks the store with grouped queries; this is the same said from the claims in
+    memory, with and without building the claims."""
+    d, store = shipped_dataset, shipped_store
+    ids = [e.id for e in d.events]
+    full, lean = events.facts(store, ids), events.facts(store, ids, claims="disputed")
+    bare = events.facts(store, ids, claims="none")
+    for e in ids:
+        mine = [c for c in d.claims if c.event == e]
+        f = full[e]
+        assert sorted(c.id for c in f.claims) == sorted(c.id for c in mine)
+        assert f.conflict == _sources_disagree(mine) == lean[e].conflict
+        assert set(f.sources) == {c.source for c in mine} and f.sources == lean[e].sources
+        assert set(f.dating_sources) == {c.source for c in mine if c.date is not None}
+        assert f.dating_sources == lean[e].dating_sources
+        assert lean[e].claims == (tuple(c for c in f.claims if c.date) if f.conflict else ())
+        assert bare[e].claims == () and bare[e].conflict == f.conflict
+        proof = store.claims_at(bare[e].witnesses)
+        if f.conflict:
+            assert len(proof) == 2 and proof[0].source != proof[1].source
+            assert proof[0].date.end < proof[1].date.start
+        else:
+            assert proof == []
+    assert [f.event.id for f in events.every_event(store, conflicts_only=True)] == [
+        "warming-around-2010",  # karim "after 2010" (2011/..) against unsigned "In 2010"
+        "mi35-delivery",
+    ]
 
 
 def test_compare_names_the_disagreement(shipped) -> None:  # type: ignore[no-untyped-def]

@@ -13,6 +13,7 @@ import pytest
 from exportdata import HOSTILE, QUOTE, hostile_dataset
 from pakru.export import FORMATS, claims_for, renderer
 from pakru.query import Filters
+from storedata import store_of
 
 SCHEMAS = Path(__file__).parent / "data" / "schema"
 
@@ -20,12 +21,12 @@ SCHEMAS = Path(__file__).parent / "data" / "schema"
 @pytest.fixture
 def hostile(tmp_path: Path):  # type: ignore[no-untyped-def]
     d = hostile_dataset(tmp_path)
-    return d, claims_for(d, Filters())
+    return d, claims_for(store_of(d), Filters())
 
 
 @pytest.fixture(scope="module")
-def shipped_defence(shipped_dataset):  # type: ignore[no-untyped-def]
-    return shipped_dataset, claims_for(shipped_dataset, Filters(topics=("defence",)))
+def shipped_defence(shipped_store):  # type: ignore[no-untyped-def]
+    return shipped_store.dataset, claims_for(shipped_store, Filters(topics=("defence",)))
 
 
 def out(fmt: str, pair) -> str:  # type: ignore[no-untyped-def]
@@ -164,8 +165,9 @@ def test_html_escapes_everything(hostile) -> None:  # type: ignore[no-untyped-de
     assert "\u2028" not in data
 
 
-def test_every_format_renders_the_shipped_dataset(shipped_dataset) -> None:  # type: ignore[no-untyped-def]
-    everything = claims_for(shipped_dataset, Filters())
+def test_every_format_renders_the_shipped_dataset(shipped_store) -> None:  # type: ignore[no-untyped-def]
+    shipped_dataset = shipped_store.dataset
+    everything = claims_for(shipped_store, Filters())
     for fmt in FORMATS:
         assert out(fmt, (shipped_dataset, everything)).strip()
 

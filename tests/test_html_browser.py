@@ -14,6 +14,7 @@ import pytest
 from exportdata import hostile_dataset
 from pakru.export import claims_for, renderer
 from pakru.query import Filters
+from storedata import store_of
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARGS = [
@@ -48,8 +49,9 @@ def _open(browser, path: Path):  # type: ignore[no-untyped-def]
     return page, requests, errors
 
 
-def test_shipped_page(browser, shipped_dataset, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    t = claims_for(shipped_dataset, Filters())
+def test_shipped_page(browser, shipped_store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    shipped_dataset = shipped_store.dataset
+    t = claims_for(shipped_store, Filters())
     path = tmp_path / "pakru.html"
     path.write_text(renderer("html")(shipped_dataset, t), encoding="utf-8")
     page, requests, errors = _open(browser, path)
@@ -89,7 +91,7 @@ def test_shipped_page(browser, shipped_dataset, tmp_path: Path) -> None:  # type
 def test_hostile_page_stays_text(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     d = hostile_dataset(tmp_path / "ds")
     path = tmp_path / "hostile.html"
-    path.write_text(renderer("html")(d, claims_for(d, Filters())), encoding="utf-8")
+    path.write_text(renderer("html")(d, claims_for(store_of(d), Filters())), encoding="utf-8")
     page, requests, errors = _open(browser, path)
     assert page.locator("article.claim b, article.claim script, .source b").count() == 0
     assert "<script>alert(1)</script>" in page.text_content("#claim-h-1 h3")

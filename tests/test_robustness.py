@@ -29,7 +29,9 @@ from pakru_procs import Zygote, run_as_nobody, shared_folder, timed, zygote_fixt
 
 TEXT = (FIXTURE / "events.yaml").read_text(encoding="utf-8")
 BETA = (FIXTURE / "sources" / "beta.txt").read_text(encoding="utf-8")
-LIMIT = 100 * 1024 * 1024
+L_END = (FIXTURE / "events.yaml").read_bytes().count(b"\n") + 1  # the line after the last
+DATASET_LIMIT = 4 * 1024**3  # load.MAX_FILE_BYTES: a guard, not a dataset size limit
+TEXT_LIMIT = 256 * 1024**2  # load.MAX_TEXT_BYTES: a file read whole
 PWNED = "PWNED"  # what the os.system payloads would create in the dataset folder
 Build = Callable[[Path], "Path | None"]  # breaks the dataset in a folder; returns --data if not the folder
 
@@ -66,7 +68,7 @@ def act(fn: Callable[[Path], object]) -> Build:
     return build
 
 
-def sparse(name: str, size: int = LIMIT + 1) -> Build:
+def sparse(name: str, size: int) -> Build:
     return act(lambda ds: os.truncate(ds / name, size))  # a hole: nothing is written
 
 
@@ -290,12 +292,18 @@ CASES = [
     ),
     C(
         "huge",
-        sparse("events.yaml"),
-        "dataset file is 104,857,601 bytes, over the 104,857,600-byte limit",
+        sparse("events.yaml", DATASET_LIMIT + 1),
+        "dataset file is 4,294,967,297 bytes, over the 4,294,967,296-byte limit",
         None,
     ),
-    C("huge-source", sparse("sources/beta.txt"), "source text is 104,857,601 bytes, over the", L_BETA),
-    C("2gb-unread", sparse("events.yaml", 2 << 30), "dataset file is 2,147,483,648 bytes, over the", None),
+    C(
+        "huge-source",
+        sparse("sources/beta.txt", TEXT_LIMIT + 1),
+        "source text is 268,435,457 bytes, over the",
+        L_BETA,
+    ),
+    # under the limit: read only as far as its first megabyte, where the NULs are
+    C("2gb-of-nul", sparse("events.yaml", 2 << 30), "contains a NUL byte; not a text file", L_END),
     C("2gb-source-unread", sparse("sources/beta.txt", 2 << 30), "text is 2,147,483,648 bytes, over", L_BETA),
     C("dev-zero", lambda ds: Path("/dev/zero"), "not a regular file", None, file="/dev/zero"),
     C(

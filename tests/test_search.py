@@ -3,11 +3,11 @@ from __future__ import annotations
 import pytest
 
 from pakru import query
-from pakru.search import SearchIndex, expand, search
+from pakru.search import expand, search
 
 
-def run(d, q: str, **kw):  # type: ignore[no-untyped-def]
-    return search(d, SearchIndex.build(d), q, **kw)
+def run(store, q: str, f: query.Filters | None = None, limit: int | None = None):  # type: ignore[no-untyped-def]
+    return search(store, q, f, limit)
 
 
 def ids(results) -> list[str]:  # type: ignore[no-untyped-def]
@@ -25,25 +25,25 @@ def ids(results) -> list[str]:  # type: ignore[no-untyped-def]
         ("heli", "alpha-003"),
     ],
 )
-def test_typos_case_punctuation(fixture_dataset, q: str, expected_first: str) -> None:  # type: ignore[no-untyped-def]
-    assert ids(run(fixture_dataset, q))[0] == expected_first
+def test_typos_case_punctuation(fixture_store, q: str, expected_first: str) -> None:  # type: ignore[no-untyped-def]
+    assert ids(run(fixture_store, q))[0] == expected_first
 
 
-def test_alias_finds_other_wording(fixture_dataset) -> None:  # type: ignore[no-untyped-def]
+def test_alias_finds_other_wording(fixture_store) -> None:  # type: ignore[no-untyped-def]
     # beta-003 says "ISIS", alpha-004 says "Daesh": each finds the other through the topic's aliases
-    assert {"alpha-004", "beta-003"} <= set(ids(run(fixture_dataset, "Daesh")))
-    assert {"alpha-004", "beta-003"} <= set(ids(run(fixture_dataset, "ISIL")))
+    assert {"alpha-004", "beta-003"} <= set(ids(run(fixture_store, "Daesh")))
+    assert {"alpha-004", "beta-003"} <= set(ids(run(fixture_store, "ISIL")))
 
 
-def test_scores_and_fields(fixture_dataset) -> None:  # type: ignore[no-untyped-def]
-    r = run(fixture_dataset, "Gwadar")
+def test_scores_and_fields(fixture_store) -> None:  # type: ignore[no-untyped-def]
+    r = run(fixture_store, "Gwadar")
     top = r.hits[0]
     assert top.score == 100 and top.matched[0] == "summary" and "gwadar" in top.terms
     assert all(0 <= h.score <= 100 for h in r.hits)
 
 
-def test_long_text_does_not_outrank_exact_short_match(shipped_dataset) -> None:  # type: ignore[no-untyped-def]
-    r = run(shipped_dataset, "Gwadar")
+def test_long_text_does_not_outrank_exact_short_match(shipped_store) -> None:  # type: ignore[no-untyped-def]
+    r = run(shipped_store, "Gwadar")
     scores = [h.score for h in r.hits]
     assert scores == sorted(scores, reverse=True)
     first = r.hits[0].claim
@@ -66,25 +66,23 @@ def test_long_text_does_not_outrank_exact_short_match(shipped_dataset) -> None: 
         ("Drouzba", "unsigned-064"),
     ],
 )
-def test_shipped_queries(shipped_dataset, q: str, needle: str) -> None:  # type: ignore[no-untyped-def]
-    found = ids(run(shipped_dataset, q))
+def test_shipped_queries(shipped_store, q: str, needle: str) -> None:  # type: ignore[no-untyped-def]
+    found = ids(run(shipped_store, q))
     assert needle in found[:5], found[:10]
 
 
-def test_weak_matches_dropped_and_suggestions(fixture_dataset) -> None:  # type: ignore[no-untyped-def]
-    r = run(fixture_dataset, "zebra crossing")
+def test_weak_matches_dropped_and_suggestions(fixture_store) -> None:  # type: ignore[no-untyped-def]
+    r = run(fixture_store, "zebra crossing")
     assert r.hits == ()
-    r = run(fixture_dataset, "helicoptr embargos zzz")
+    r = run(fixture_store, "helicoptr embargos zzz")
     assert all(h.score >= 60 for h in r.hits)
-    r = run(fixture_dataset, "Gwadra portz qqqq wwww")
+    r = run(fixture_store, "Gwadra portz qqqq wwww")
     assert not r.hits and "Gwadar" in r.suggestions
 
 
-def test_filters_and_limit(fixture_dataset) -> None:  # type: ignore[no-untyped-def]
-    d = fixture_dataset
-    allowed = set(query.select(d, query.Filters(sources=("beta",))))
-    assert set(ids(run(d, "embargo", allowed=allowed))) == {"beta-001"}
-    assert len(run(d, "Russia", limit=2).hits) == 2
+def test_filters_and_limit(fixture_store) -> None:  # type: ignore[no-untyped-def]
+    assert set(ids(run(fixture_store, "embargo", query.Filters(sources=("beta",))))) == {"beta-001"}
+    assert len(run(fixture_store, "Russia", limit=2).hits) == 2
 
 
 def test_expand_short_words_exact_only() -> None:
@@ -93,8 +91,8 @@ def test_expand_short_words_exact_only() -> None:
     assert expand("gwadr", vocab)["gwadar"] > 75
 
 
-def test_stopwords_ignored(fixture_dataset) -> None:  # type: ignore[no-untyped-def]
-    assert ids(run(fixture_dataset, "the Gwadar"))[0] == "alpha-002"
+def test_stopwords_ignored(fixture_store) -> None:  # type: ignore[no-untyped-def]
+    assert ids(run(fixture_store, "the Gwadar"))[0] == "alpha-002"
 
 
 def test_filters_return_new_lists(fixture_dataset) -> None:  # type: ignore[no-untyped-def]
@@ -137,7 +135,8 @@ def test_a_topic_id_names_that_topic_before_any_alias(fixture_dataset) -> None: 
     assert query.resolve_topic(d, "India").id == decoy.id  # not an id: the names, in order
 
 
-def test_select_agrees_with_apply(shipped_dataset) -> None:  # type: ignore[no-untyped-def]
+def test_store_where_agrees_with_apply(shipped_dataset, shipped_store) -> None:  # type: ignore[no-untyped-def]
+    """The filters as SQL (Store.where) select exactly what query.apply does, in the same order."""
     from datetime import date
 
     d = shipped_dataset
@@ -151,7 +150,9 @@ def test_select_agrees_with_apply(shipped_dataset) -> None:  # type: ignore[no-u
         query.Filters(start=date(2016, 6, 1), end=date(2018, 3, 1), sources=("rizvi", "naseer", "unsigned")),
     ]
     for f in cases:
-        assert [d.claims[i].id for i in query.select(d, f)] == [c.id for c in query.apply(d.claims, f)], f
+        where, params = shipped_store.where(f)
+        got = [c.id for c in shipped_store.claims_at(shipped_store.rowids(where, params, "claims.rowid"))]
+        assert got == [c.id for c in query.apply(d.claims, f)], f
 
 
 def test_fold_many_is_fold() -> None:

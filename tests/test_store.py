@@ -1,14 +1,19 @@
-"""The store: when the cache is trusted on file times, and when the files are hashed again."""
+"""The store: when the database is trusted on file times, when the files are hashed again, and
+what it records."""
 
 from __future__ import annotations
 
 import os
+import sqlite3
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from pakru import store
+from pakru.store import fresh
+from pakru.store.open import open_store
 
 
 def age(folder: Path, seconds: int) -> None:
@@ -20,13 +25,13 @@ def age(folder: Path, seconds: int) -> None:
 
 def count_hashing(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     calls: list[int] = []
-    real = store.fingerprint
+    real = fresh.fingerprint
 
     def counting(path: Path) -> str:
         calls.append(1)
         return real(path)
 
-    monkeypatch.setattr(store, "fingerprint", counting)
+    monkeypatch.setattr(fresh, "fingerprint", counting)
     return calls
 
 
@@ -34,57 +39,115 @@ def test_settled_files_are_trusted_on_their_times(
     dataset_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     age(dataset_copy.parent, 60)
-    assert store.open_dataset(dataset_copy).from_cache is False
+    assert open_store(dataset_copy).from_cache is False
     calls = count_hashing(monkeypatch)
-    loaded = store.open_dataset(dataset_copy)
-    assert loaded.from_cache is True and calls == []
-    assert len(loaded.dataset.claims) == 11
+    store = open_store(dataset_copy)
+    assert store.from_cache is True and calls == []
+    assert len(store.dataset.claims) == 11
 
 
 def test_racy_build_is_hashed_then_remembered(dataset_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    store.open_dataset(dataset_copy)  # files written just now: their times cannot be trusted yet
+    open_store(dataset_copy)  # files written just now: their times cannot be trusted yet
     age(dataset_copy.parent, 60)  # later, the same bytes
     calls = count_hashing(monkeypatch)
-    assert store.open_dataset(dataset_copy).from_cache is True
+    assert open_store(dataset_copy).from_cache is True
     assert calls == [1]  # hashed once, found unchanged, remembered beside the cache
-    assert store.open_dataset(dataset_copy).from_cache is True
+    assert open_store(dataset_copy).from_cache is True
     assert calls == [1]
 
 
 def test_an_edit_is_never_missed(dataset_copy: Path) -> None:
     age(dataset_copy.parent, 60)
-    store.open_dataset(dataset_copy)
+    open_store(dataset_copy)
     text = dataset_copy.read_text(encoding="utf-8")
     dataset_copy.write_text(text.replace("Russia ended its arms", "RUSSIA ended its arms"), encoding="utf-8")
     age(dataset_copy.parent, 30)  # a different, settled time; same size
-    loaded = store.open_dataset(dataset_copy)
-    assert loaded.from_cache is False
-    assert loaded.dataset.claim("alpha-001").summary.startswith("RUSSIA")  # type: ignore[union-attr]
+    store = open_store(dataset_copy)
+    assert store.from_cache is False
+    assert store.dataset.claim("alpha-001").summary.startswith("RUSSIA")  # type: ignore[union-attr]
 
 
-def test_no_cache_reads_the_yaml(dataset_copy: Path) -> None:
-    loaded = store.open_dataset(dataset_copy, use_cache=False)
-    assert loaded.from_cache is False and not any(Path(os.environ["PAKRU_CACHE_DIR"]).iterdir())
-    assert loaded.search_index.vocabulary
-
-
-def test_cached_index_is_the_built_index(dataset_copy: Path) -> None:
-    from pakru.search import SearchIndex
-
-    store.open_dataset(dataset_copy)
-    loaded = store.open_dataset(dataset_copy)
-    assert loaded.from_cache
-    cached, built = loaded.search_index, SearchIndex.build(loaded.dataset)
-    assert (cached.corpus, list(cached.starts), cached.vocabulary) == (
-        built.corpus,
-        list(built.starts),
-        built.vocabulary,
-    )
+def test_no_cache_builds_in_memory(dataset_copy: Path) -> None:
+    store = open_store(dataset_copy, use_cache=False)
+    assert store.from_cache is False and store.file is None
+    assert not any(Path(os.environ["PAKRU_CACHE_DIR"]).iterdir())
+    assert store.conn.execute("SELECT count(*) FROM vocabulary").fetchone()[0] > 0
 
 
 def test_a_first_run_hashes_once(dataset_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     age(dataset_copy.parent, 0)  # written just now: too recent for their times to be trusted
     calls = count_hashing(monkeypatch)
-    loaded = store.open_dataset(dataset_copy)
-    assert loaded.from_cache is False and calls == [1]
-    assert len(loaded.dataset.claims) == 11 and loaded.search_index.vocabulary
+    store = open_store(dataset_copy)
+    assert store.from_cache is False and calls == [1]
+    assert len(store.dataset.claims) == 11
+
+
+def test_the_database_records_its_key_versions_and_absolute_paths(dataset_copy: Path) -> None:
+    from pakru import __version__
+    from pakru.store.schema import SCHEMA_VERSION
+
+    store = open_store(dataset_copy)
+    assert store.file is not None and store.file.name.endswith(".pakru.sqlite")
+    meta = dict(sqlite3.connect(store.file).execute("SELECT key, value FROM meta"))
+    assert meta["schema"] == SCHEMA_VERSION and meta["pakru"] == __version__
+    assert meta["key"] == fresh.fingerprint(dataset_copy)
+    assert Path(meta["dataset"]).is_absolute() and Path(meta["sources_dir"]).is_absolute()
+
+
+def test_the_indexes_serve_the_warm_commands(fixture_store) -> None:  # type: ignore[no-untyped-def]
+    """show by id, a timeline page by the date-order index, attestations by the event index."""
+    from pakru.store.schema import TIMELINE_ORDER
+
+    def plan(sql: str, *params: object) -> str:
+        return " ".join(r[-1] for r in fixture_store.conn.execute("EXPLAIN QUERY PLAN " + sql, params))
+
+    assert "claims_id" in plan("SELECT rowid FROM claims WHERE id = ?", "x")
+    timeline = plan(f"SELECT claims.rowid FROM claims WHERE 1 ORDER BY {TIMELINE_ORDER} LIMIT 50")
+    assert "claims_timeline" in timeline and "TEMP B-TREE" not in timeline
+    assert "claims_event" in plan("SELECT rowid FROM claims WHERE event = ?", 1)
+
+
+def test_a_relative_data_path_works_from_another_folder(tmp_path: Path) -> None:
+    """The cache built from `--data data/ds` is used, and its source texts found, from elsewhere."""
+    import shutil
+
+    from conftest import FIXTURE
+
+    shutil.copytree(FIXTURE, tmp_path / "data" / "ds")
+    env = {**os.environ, "PAKRU_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("PAKRU_DATA", None)
+
+    def pakru(cwd: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run([sys.executable, "-m", "pakru", *args], cwd=cwd, env=env, capture_output=True)
+
+    assert pakru(tmp_path, "--data", "data/ds", "search", "gwadar").returncode == 0
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    r = pakru(other, "--data", str(tmp_path / "data" / "ds"), "show", "alpha-002")
+    assert r.returncode == 0 and r.stderr == b"", r.stderr
+    assert b"In context" in r.stdout
+
+
+def test_a_source_text_rewritten_in_place_is_noticed_when_shown(dataset_copy: Path) -> None:
+    """A warm run stats events.yaml and the sources folder, and the text of each source whose claims
+    it shows; a text rewritten in place (the folder's time unchanged) is found then, and the
+    database rebuilt: here the rebuild finds the quote gone."""
+    from pakru.errors import DatasetError
+    from pakru.store.rows import StaleCache
+
+    age(dataset_copy.parent, 60)
+    open_store(dataset_copy)
+    assert [name for name, *_ in fresh.signature(dataset_copy) or []] == ["events.yaml", "sources/"]
+    folder = dataset_copy.parent / "sources"
+    folder_time = folder.stat().st_mtime_ns
+    beta = folder / "beta.txt"
+    beta.write_text(beta.read_text(encoding="utf-8").replace("reached", "REACHED"), encoding="utf-8")
+    assert folder.stat().st_mtime_ns == folder_time
+    store = open_store(dataset_copy)
+    assert store.from_cache and store.dataset.claim("alpha-001") is not None  # alpha's text is as it was
+    with pytest.raises(StaleCache):
+        store.dataset.claim("beta-002")
+    assert store.file is not None
+    store.file.unlink()
+    with pytest.raises(DatasetError, match="quote not found in source 'beta'"):
+        open_store(dataset_copy)

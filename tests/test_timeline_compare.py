@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from pakru import timeline
-from pakru.compare import compare
+from pakru.compare import Bounds, compare
+from pakru.query import Filters
 
 
-def test_order_grouping_and_undated(fixture_dataset) -> None:  # type: ignore[no-untyped-def]
-    d = fixture_dataset
-    t = timeline.build(d)
+def test_order_grouping_and_undated(fixture_store) -> None:  # type: ignore[no-untyped-def]
+    t = timeline.build(fixture_store)
     order = [c.id for c in t.claims]
     assert order == [
         "beta-001",
@@ -25,124 +25,134 @@ def test_order_grouping_and_undated(fixture_dataset) -> None:  # type: ignore[no
     assert first.event == "embargo-lifted" and first.sources == ("beta", "alpha") and first.conflict
     assert t.entries[-1].heading == timeline.UNDATED
     assert {e.heading for e in t.entries} == {"2010s", timeline.UNDATED}
-    assert [e.heading for e in timeline.build(d, by="year").entries][:3] == ["2013", "2015", "since 2016"]
+    assert [e.heading for e in timeline.build(fixture_store, by="year").entries][:3] == [
+        "2013",
+        "2015",
+        "since 2016",
+    ]
 
 
-def test_no_conflict_when_dates_overlap(fixture_dataset) -> None:  # type: ignore[no-untyped-def]
-    d = fixture_dataset
-    entry = timeline.build(d, [d.claims.index_of("alpha-001")]).entries[0]
-    assert not entry.conflict
+def test_no_conflict_when_dates_overlap(fixture_store) -> None:  # type: ignore[no-untyped-def]
+    entry = timeline.build(fixture_store, Filters(sources=("alpha",)), event="embargo-lifted").entries[0]
+    assert [c.id for c in entry.claims] == ["alpha-001"] and not entry.conflict
 
 
-def test_compare(fixture_dataset) -> None:  # type: ignore[no-untyped-def]
-    d = fixture_dataset
-    cmp = compare(d, d.topic_by_id["arms-embargo"])
-    assert [v.source.id for v in cmp.views] == ["alpha", "beta"]
-    assert cmp.views[0].stance == 2 and cmp.views[1].stance is None
-    assert cmp.silent == ()
-    (shared,) = cmp.shared
-    assert shared.event.id == "embargo-lifted" and not shared.agree
-    india = compare(d, d.topic_by_id["india"])
-    assert [s.id for s in india.silent] == ["alpha"] and india.views[0].stance == -1
-    only_alpha = compare(d, d.topic_by_id["india"], None, [d.source_by_id["alpha"]])
-    assert only_alpha.views == () and [s.id for s in only_alpha.silent] == ["alpha"]
+def test_compare(fixture_store) -> None:  # type: ignore[no-untyped-def]
+    d = fixture_store.dataset
+    for bounded in (None, Bounds()):
+        cmp = compare(fixture_store, d.topic_by_id["arms-embargo"], bounded=bounded)
+        assert [v.source.id for v in cmp.views] == ["alpha", "beta"]
+        assert cmp.views[0].stance == 2 and cmp.views[1].stance is None
+        assert cmp.silent == ()
+        (shared,) = cmp.shared
+        assert shared.event.id == "embargo-lifted" and not shared.agree
+        india = compare(fixture_store, d.topic_by_id["india"], bounded=bounded)
+        assert [s.id for s in india.silent] == ["alpha"] and india.views[0].stance == -1
+        only_alpha = compare(
+            fixture_store, d.topic_by_id["india"], None, [d.source_by_id["alpha"]], bounded=bounded
+        )
+        assert only_alpha.views == () and [s.id for s in only_alpha.silent] == ["alpha"]
+        assert not cmp.bounded
 
 
-def test_shipped_mi35_delivery_conflict(shipped_dataset) -> None:  # type: ignore[no-untyped-def]
-    d = shipped_dataset
-    indices = [d.claims.index_of(c.id) for c in d.attestations("mi35-delivery")]
-    entry = timeline.build(d, indices).entries[0]
+def test_bounded_compare_counts_what_it_leaves_out(shipped_store) -> None:  # type: ignore[no-untyped-def]
+    d = shipped_store.dataset
+    india = d.topic_by_id["india"]
+    full = compare(shipped_store, india)
+    small = compare(shipped_store, india, bounded=Bounds(sources=2, claims=3, shared=1))
+    assert [v.source.id for v in small.views] == [v.source.id for v in full.views][:2]
+    for got, want in zip(small.views, full.views, strict=False):
+        assert got.claims == want.claims[:3] and got.claim_count == len(want.claims)
+        assert got.stance == want.stance
+    assert small.more_views == len(full.views) - 2 and small.bounded
+    assert small.more_shared == max(0, len(full.shared) - 1) and len(small.shared) == min(1, len(full.shared))
+
+
+def test_shipped_mi35_delivery_conflict(shipped_store) -> None:  # type: ignore[no-untyped-def]
+    entry = timeline.build(shipped_store, event="mi35-delivery").entries[0]
     assert entry.conflict
     assert sorted(c.date.text for c in entry.claims if c.date) == ["2017", "2018"]
 
 
-def test_limit_counts_claims_and_cuts_groups(fixture_dataset) -> None:  # type: ignore[no-untyped-def]
-    t = timeline.build(fixture_dataset, limit=1)
+def test_limit_counts_claims_and_cuts_groups(fixture_store) -> None:  # type: ignore[no-untyped-def]
+    t = timeline.build(fixture_store, limit=1)
     assert [c.id for c in t.claims] == ["beta-001"]
-    assert len(timeline.build(fixture_dataset, limit=4).claims) == 4
+    assert len(timeline.build(fixture_store, limit=4).claims) == 4
 
 
-def test_compare_matches_a_plain_reading_on_every_topic(shipped, shipped_dataset) -> None:  # type: ignore[no-untyped-def]
-    """compare() sorts and groups on the columns; this is the same thing said the slow way,
-    on the shipped data, both from memory and from the cache, for every topic and a source filter."""
-    from pakru import query as q
+def test_compare_matches_a_plain_reading_on_every_topic(shipped_dataset, shipped_store) -> None:  # type: ignore[no-untyped-def]
+    """compare() sorts and groups in SQL; this is the same thing said the slow way, on the shipped
+    data in memory, for every topic and a source filter."""
     from pakru.model import Claim
-    from pakru.store import open_dataset
 
     def _chronological(c: Claim) -> tuple[bool, tuple[int, int], str]:
         return (c.date is None, c.date.sort_key if c.date else (0, 0), c.id)
 
-    cached = open_dataset(shipped).dataset
-    for d in (shipped_dataset, cached):
-        everyone = sorted(d.sources, key=lambda s: s.published.sort_key)
-        for topic in d.topics:
-            for chosen in (None, everyone[1:3]):
-                sources = everyone if chosen is None else chosen
-                result = compare(d, topic, q.select(d, q.Filters()), chosen)
-                on_topic = [c for c in d.claims if topic.id in c.topics]
-                expected = [
-                    (s.id, tuple(sorted((c for c in on_topic if c.source == s.id), key=_chronological)))
-                    for s in sources
-                ]
-                assert [(v.source.id, v.claims) for v in result.views] == [e for e in expected if e[1]]
-                assert [s.id for s in result.silent] == [sid for sid, claims in expected if not claims]
-                mine = [c for c in on_topic if c.source in {s.id for s in sources}]
-                events = dict.fromkeys(c.event for c in mine if c.event is not None)
-                shared = [
-                    (e, tuple(sorted((c for c in mine if c.event == e), key=_chronological))) for e in events
-                ]
-                assert [(x.event.id, x.claims) for x in result.shared] == [
-                    (e, cs) for e, cs in shared if len({c.source for c in cs}) > 1
-                ]
-                for x in result.shared:  # the facts are the whole dataset's
-                    every = [c for c in d.claims if c.event == x.event.id]
-                    assert set(x.sources) == {c.source for c in every}
+    d = shipped_dataset
+    everyone = sorted(d.sources, key=lambda s: s.published.sort_key)
+    for topic in d.topics:
+        for chosen in (None, everyone[1:3]):
+            sources = everyone if chosen is None else chosen
+            result = compare(shipped_store, topic, None, chosen)
+            on_topic = [c for c in d.claims if topic.id in c.topics]
+            expected = [
+                (s.id, tuple(sorted((c for c in on_topic if c.source == s.id), key=_chronological)))
+                for s in sources
+            ]
+            assert [(v.source.id, v.claims) for v in result.views] == [e for e in expected if e[1]]
+            assert [s.id for s in result.silent] == [sid for sid, claims in expected if not claims]
+            mine = sorted((c for c in on_topic if c.source in {s.id for s in sources}), key=_chronological)
+            events = dict.fromkeys(c.event for c in mine if c.event is not None)
+            shared = [(e, tuple(c for c in mine if c.event == e)) for e in events]
+            assert [(x.event.id, x.claims) for x in result.shared] == [
+                (e, cs) for e, cs in shared if len({c.source for c in cs}) > 1
+            ]
+            for x in result.shared:  # the facts are the whole dataset's
+                every = [c for c in d.claims if c.event == x.event.id]
+                assert set(x.sources) == {c.source for c in every}
 
 
-def test_timeline_order_matches_a_plain_sort(shipped, shipped_dataset) -> None:  # type: ignore[no-untyped-def]
-    """order() sorts packed int keys; this is the same order from a tuple key, on the shipped
-    data from memory and from the cache, whole and on every source's claims."""
-    import random
+def test_timeline_order_matches_a_plain_sort(shipped_dataset, shipped_store) -> None:  # type: ignore[no-untyped-def]
+    """order() reads the date-order index; this is the same order from a tuple key over the
+    shipped data in memory, whole, per source and per kind, whole and cut at several limits."""
+    from pakru.model import Claim
 
-    from pakru.store import open_dataset
-    from pakru.table import UNDATED
+    d = shipped_dataset
+    published = {s.id: s.published.start.toordinal() for s in d.sources}
+    position = {c.id: i for i, c in enumerate(d.claims)}
 
-    def reference(d, indices):  # type: ignore[no-untyped-def]
-        t = d.claims
-        published = [s.published.start.toordinal() for s in d.sources]
+    def key(c: Claim) -> tuple[int, int, int, int]:
+        if c.date is None:
+            return (10**7, published[c.source], 0, position[c.id])
+        return (c.date.start.toordinal(), c.date.end.toordinal(), published[c.source], position[c.id])
 
-        def key(i: int) -> tuple[int, int, int, int]:
-            if t.start[i] == UNDATED:
-                return (10**7, published[t.source[i]], 0, i)
-            return (t.start[i], t.end[i], published[t.source[i]], i)
-
-        groups: dict[int, list[int]] = {}
-        out: list[list[int]] = []
-        for i in sorted(indices, key=key):
-            e = t.event[i]
-            if e < 0:
-                out.append([i])
-            elif e in groups:
-                groups[e].append(i)
+    def reference(claims: list[Claim]) -> list[list[str]]:
+        groups: dict[str, list[str]] = {}
+        out: list[list[str]] = []
+        for c in sorted(claims, key=key):
+            if c.event is None:
+                out.append([c.id])
+            elif c.event in groups:
+                groups[c.event].append(c.id)
             else:
-                groups[e] = [i]
-                out.append(groups[e])
+                groups[c.event] = [c.id]
+                out.append(groups[c.event])
         return out
 
-    rng = random.Random(5)
-    for d in (shipped_dataset, open_dataset(shipped).dataset):
-        everything = list(range(len(d.claims)))
-        samples = [everything, sorted(rng.sample(everything, 100)), everything[::-1]]
-        samples += [[i for i in everything if d.claims.source[i] == s] for s in range(len(d.sources))]
-        for indices in samples:
-            full = reference(d, indices)
-            assert timeline.order(d, indices) == full
-            for limit in (1, 7, 50, len(indices) - 1):
-                shown, left = [], limit
-                for group in full:  # what build() shows of the whole order, up to limit claims
-                    if left <= 0:
-                        break
-                    shown.append(group[:left])
-                    left -= len(shown[-1])
-                got = timeline.build(d, indices, limit=limit)
-                assert [[d.claims.index_of(c.id) for c in e.claims] for e in got.entries] == shown
+    cases = [Filters(), *(Filters(sources=(s.id,)) for s in d.sources), Filters(kinds=("assessment",))]
+    for f in cases:
+        from pakru.query import apply
+
+        full = reference(apply(d.claims, f))
+        got = timeline.build(shipped_store, f)
+        assert [[c.id for c in e.claims] for e in got.entries] == full
+        n = sum(map(len, full))
+        for limit in (1, 7, 50, n - 1):
+            shown, left = [], limit
+            for group in full:  # what build() shows of the whole order, up to limit claims
+                if left <= 0:
+                    break
+                shown.append(group[:left])
+                left -= len(shown[-1])
+            got = timeline.build(shipped_store, f, limit=limit)
+            assert [[c.id for c in e.claims] for e in got.entries] == shown

@@ -24,8 +24,10 @@ from pakru import __version__
 from pakru.errors import DatasetError, PakruError, QueryError
 
 if TYPE_CHECKING:
+    from pakru.events import EventFacts
+    from pakru.model import Claim
     from pakru.query import Filters
-    from pakru.store import Loaded
+    from pakru.store.open import Store
 
 from typer import Abort, Exit
 from typer._click.exceptions import ClickException  # typer 0.28 vendors click (see pyproject)
@@ -72,7 +74,7 @@ class _State:
     pager: bool = True
     # Held until the process ends, so that what a command decoded is not freed object by object
     # just before exiting: ~30 ms for a compare that decodes 22,000 claims of 100,000.
-    loaded: "Loaded | None" = None
+    loaded: "Store | None" = None
 
 
 state = _State()
@@ -150,14 +152,27 @@ def _once_more_if_cache_damaged(fn: Callable[..., Any], *args: Any, **kwargs: An
 
     Every command reads what it needs before it prints, so nothing is printed twice.
     """
-    from pakru.cachefile import DamagedCache
+    import sqlite3
+
+    from pakru.store.rows import DamagedCache, StaleCache
 
     try:
         return fn(*args, **kwargs)
-    except DamagedCache as exc:
-        _stderr(f"pakru: warning: {exc}; rebuilding it")
+    except (DamagedCache, sqlite3.DatabaseError) as exc:
+        store = state.loaded
+        path = exc.path if isinstance(exc, DamagedCache) else None
+        if path is None and store is not None and store.file is not None:
+            path = str(store.file)
+        if path is None:
+            raise
+        reason = exc.reason if isinstance(exc, DamagedCache) else str(exc)
+        if not isinstance(exc, StaleCache):  # a source text edited since: an ordinary miss
+            _stderr(f"pakru: warning: the cache {path} is damaged ({reason}); rebuilding it")
+        if store is not None:
+            store.conn.close()
+        state.loaded = None
         try:
-            os.unlink(exc.path)
+            os.unlink(path)
         except OSError:
             state.use_cache = False  # cannot remove it: do without
         return fn(*args, **kwargs)
@@ -203,12 +218,14 @@ def _main(
     )
 
 
-def _load() -> "Loaded":
-    from pakru.store import open_dataset
+def _load() -> "Store":
+    from pakru.render.progress import Progress
+    from pakru.store.open import open_store
 
-    loaded = open_dataset(state.data, use_cache=state.use_cache, warn=_stderr, progress=_stderr)
-    state.loaded = loaded
-    return loaded
+    with Progress(_stderr) as progress:
+        store = open_store(state.data, use_cache=state.use_cache, warn=_stderr, progress=progress.update)
+    state.loaded = store
+    return store
 
 
 def _mode(as_json: bool) -> str:
@@ -276,7 +293,7 @@ def _bound(option: str, text: str, upper: bool) -> "Any":
 
 
 def _filters(
-    loaded: "Loaded",
+    loaded: "Store",
     topic: list[str] | None,
     source: list[str] | None,
     date_from: str | None,
@@ -305,7 +322,7 @@ def _filters(
     )
 
 
-def _left_out_notes(loaded: "Loaded", f: "Filters", shown: int | None = None, total: int = 0) -> list[str]:
+def _left_out_notes(loaded: "Store", f: "Filters", shown: int | None = None, total: int = 0) -> list[str]:
     """What the date bounds and the limit left out, said rather than dropped silently."""
     notes = []
     if shown is not None and shown < total:
@@ -314,7 +331,7 @@ def _left_out_notes(loaded: "Loaded", f: "Filters", shown: int | None = None, to
         return notes
     from pakru.leftout import undated_left_out
 
-    dropped = undated_left_out(loaded.dataset, f)
+    dropped = undated_left_out(loaded, f)
     if dropped:
         bounds = " and ".join(o for o, v in (("--from", f.start), ("--to", f.end)) if v is not None)
         claims = "undated claim" if dropped == 1 else "undated claims"
@@ -404,15 +421,13 @@ def search(
 
     Example: pakru search "Gwadr port" --from 2015
     """
-    from pakru import query as q
     from pakru.search import search as run_search
 
     _limit_ok(limit)
-    loaded = _load()
-    f = _filters(loaded, topic, source, date_from, date_to, kind)
-    allowed = set(q.select(loaded.dataset, f)) if f != q.Filters() else None
-    results = run_search(loaded.dataset, loaded.search_index, query, allowed=allowed, limit=limit)
-    _emit(as_json, "search", loaded.dataset, results)
+    store = _load()
+    f = _filters(store, topic, source, date_from, date_to, kind)
+    results = run_search(store, query, f, limit)
+    _emit(as_json, "search", store.dataset, results)
 
 
 @app.command()
@@ -446,7 +461,6 @@ def timeline(
 
     Example: pakru timeline --from 2014 --topic defence
     """
-    from pakru import query as q
     from pakru import timeline as tl
 
     _limit_ok(limit)
@@ -456,13 +470,9 @@ def timeline(
     loaded = _load()
     d = loaded.dataset
     f = _filters(loaded, topic, source, date_from, date_to, kind, undated)
-    indices = q.select(d, f)
-    if event is not None:
-        wanted_id = _resolve_event(d, event)
-        wanted, column = d.event_index[wanted_id], d.claims.event
-        indices = [i for i in indices if column[i] == wanted]
-    t = tl.build(d, indices, by=by, limit=limit)
-    notes: list[str] = _left_out_notes(loaded, f, len(t.claims), len(indices)) if event is None else []
+    wanted_id = _resolve_event(d, event) if event is not None else None
+    t = tl.build(loaded, f, event=wanted_id, by=by, limit=limit)
+    notes: list[str] = _left_out_notes(loaded, f, len(t.claims), t.total) if event is None else []
     _emit(as_json, "timeline", d, t, notes=notes)
 
 
@@ -490,6 +500,11 @@ def compare(
     date_to: str = ToOpt,
     kind: list[str] = KindOpt,
     undated: bool = UndatedOpt,
+    show_all: bool = typer.Option(
+        False,
+        "--all",
+        help="Every source, claim and shared event (the terminal view shows the first 25 of each).",
+    ),
     as_json: bool = JsonOpt,
 ) -> None:
     """What each author says on a topic, side by side; without --topic, the viewpoint grid.
@@ -512,14 +527,16 @@ def compare(
     if topic is None:
         from pakru.grid import viewpoint_grid
 
-        grid = viewpoint_grid(d, q.select(d, f), sources, f.kinds)
+        grid = viewpoint_grid(loaded, f, sources, f.kinds)
         _emit(as_json, "grid", d, grid, notes=_left_out_notes(loaded, f))
         return
+    from pakru.compare import Bounds
     from pakru.compare import compare as run_compare
 
     with _naming("--topic"):
         chosen = q.resolve_topic(d, topic)
-    result = run_compare(d, chosen, q.select(d, f), sources)
+    bounded = None if as_json or show_all else Bounds()
+    result = run_compare(loaded, chosen, f._replace(sources=()), sources, bounded=bounded)
     _emit(as_json, "compare", d, result, notes=_left_out_notes(loaded, f._replace(topics=(chosen.id,))))
 
 
@@ -541,8 +558,7 @@ def events(
     from pakru.events import every_event
 
     loaded = _load()
-    d = loaded.dataset
-    _emit(as_json, "events", d, every_event(d, conflicts_only=conflicts))
+    _emit(as_json, "events", loaded.dataset, every_event(loaded, conflicts_only=conflicts))
 
 
 @app.command()
@@ -567,7 +583,16 @@ def show(
     d = loaded.dataset
     claim = resolve_claim(d, claim_id)
     ctx = claim_context(d, claim)
-    _emit(as_json, "show", d, claim, ctx)
+    _emit(as_json, "show", d, claim, ctx, _event_facts(loaded, claim))
+
+
+def _event_facts(store: "Store", claim: "Claim") -> "EventFacts | None":
+    """The whole dataset's facts about the claim's event, with every attestation."""
+    if claim.event is None:
+        return None
+    from pakru.events import facts
+
+    return facts(store, [claim.event]).get(claim.event)
 
 
 @app.command()
@@ -598,7 +623,7 @@ def export(
     render = ex.renderer(fmt)  # an unknown format fails before the dataset is read
     loaded = _load()
     f = _filters(loaded, topic, source, date_from, date_to, kind)
-    data = ("\ufeff" if bom else "") + render(loaded.dataset, ex.claims_for(loaded.dataset, f, event))
+    data = ("\ufeff" if bom else "") + render(loaded.dataset, ex.claims_for(loaded, f, event))
     if output:
         ex.write_atomic(output, data.encode("utf-8"))
     else:
@@ -692,6 +717,64 @@ def check(
     if strict and report.warnings:
         _stderr(f"pakru check: {len(report.warnings)} warning(s) in {report.path}, failing as --strict asks")
         raise typer.Exit(1)
+
+
+cache_app = typer.Typer(
+    name="cache",
+    help="Where pakru keeps its databases of the datasets it has read, and how big they are.",
+    no_args_is_help=False,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(cache_app)
+
+
+@cache_app.callback()
+@_run
+def cache(ctx: typer.Context, as_json: bool = JsonOpt) -> None:
+    """The cache folder ($PAKRU_CACHE_DIR, else the user's cache folder), each dataset's database
+    in it and its size.
+
+    pakru keeps one SQLite database per dataset location: the validated YAML and its indexes,
+    rebuilt whenever the dataset, its source texts or pakru change.
+
+    Example: pakru cache
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from pakru.render import cache_view
+    from pakru.store.admin import listing
+
+    found = listing()
+    if as_json:
+        from pakru.render import jsonout
+
+        jsonout.write(cache_view.listing_doc(found))
+    else:
+        cache_view.listing_lines(found)
+
+
+@cache_app.command("clear")
+@_run
+def cache_clear(as_json: bool = JsonOpt) -> None:
+    """Remove every database (and temporary file) pakru keeps in the cache folder.
+
+    Each is rebuilt the next time its dataset is used. Other files in the folder are left alone.
+
+    Example: pakru cache clear
+    """
+    from pakru.render import cache_view
+    from pakru.store.admin import clear
+    from pakru.store.locate import cache_dir
+
+    folder = cache_dir()
+    removed, freed = clear(folder)
+    if as_json:
+        from pakru.render import jsonout
+
+        jsonout.write(cache_view.cleared_doc(removed, freed, str(folder)))
+    else:
+        cache_view.cleared_lines(removed, freed, str(folder))
 
 
 def _interrupted(_signum: int, _frame: Any) -> None:

@@ -14,17 +14,17 @@ def _names(dataset: Dataset, what: str) -> list[str]:
         return [s.id for s in dataset.sources]
     if what == "event":
         return [e.id for e in dataset.events]
-    return list(dataset.claims.ids())
+    return [c.id for c in dataset.claims]
 
 
 def candidates(data: str | None, what: str, incomplete: str) -> list[str]:
     """The ids of kind ``what`` that begin with ``incomplete`` (any case); none if the dataset
     cannot be read (completion must never print an error into the user's command line)."""
     from pakru.errors import PakruError
-    from pakru.store import open_dataset
+    from pakru.store.open import open_store
 
     try:
-        dataset = open_dataset(data, use_cache=True).dataset  # warnings and progress: silent
+        dataset = open_store(data, use_cache=True).dataset  # warnings and progress: silent
     except (PakruError, OSError):
         return []
     start = incomplete.casefold()

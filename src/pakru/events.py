@@ -1,17 +1,22 @@
 """Facts about events that hold for the whole dataset, whatever a command shows of it.
 
 How many sources attest an event, and whether they disagree on its date, must not change when
-a user narrows a timeline to 2017 or to five claims: these functions always look at every claim
-of the dataset. They take the Dataset (not a filtered list), so that a store can answer them
-with one query of its own.
+a user narrows a timeline to 2017 or to five claims: these functions always ask the store about
+every claim of the dataset, with queries whose work grows with the events asked about, not with
+the dataset.
 """
 
 from collections.abc import Iterable, Sequence
-from itertools import compress
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from pakru.model import Claim, Dataset, Event
-from pakru.table import UNDATED
+from pakru.model import Claim, Event
+
+if TYPE_CHECKING:
+    from pakru.store.open import Store
+
+# Dated claims first, by first and last day, then id (schema.DATE_ORDER, spelled here so that
+# this module needs nothing of the store at import)
+_DATE_ORDER = "claims.lo IS NULL, claims.lo, claims.hi, claims.id"
 
 
 class EventFacts(NamedTuple):
@@ -22,10 +27,10 @@ class EventFacts(NamedTuple):
     # only, for an event whose sources disagree, enough dated claims to say so (_witnesses);
     # none from facts(claims="none").
     claims: tuple[Claim, ...]
-    sources: tuple[str, ...]  # source ids, in the order of their first attestation
+    sources: tuple[str, ...]  # source ids, in the order of their first attestation (date order)
     dating_sources: tuple[str, ...]  # the sources that give the event a date
-    conflict: bool  # some two sources give dates that cannot both be right
-    witnesses: tuple[int, ...] = ()  # table positions of two claims whose dates cannot both hold
+    conflict: bool  # a claim of one source ends before a claim of another source begins
+    witnesses: tuple[int, ...] = ()  # rowids of two such claims, the earlier first
 
     @property
     def attested_by(self) -> int:
@@ -39,83 +44,150 @@ class EventFacts(NamedTuple):
         return not self.conflict
 
 
-def facts(dataset: Dataset, event_ids: Iterable[str], claims: str = "all") -> dict[str, EventFacts]:
-    """The facts of each named event (unknown ids are left out), from the table's columns in one
-    pass. Only the claims asked for are built ("all", "disputed" or "none"): a timeline of 50
-    claims of 100,000 needs none of its events' hundreds of attestations, only their sources and
-    dates, and a compare of 2,000 events no more than two claims of each disputed one."""
-    wanted = {dataset.event_index[e]: e for e in event_ids if e in dataset.event_index}
-    if not wanted:
-        return {}
-    t = dataset.claims
-    column, start, end, source = t.event, t.start, t.end, t.source
-    positions = list(compress(range(len(column)), map(wanted.__contains__, column)))
-    # dated first, by earliest then latest day, then id: the table's date order (a cache holds
-    # it; the ids alone cost ~7 ms to read at 100,000 claims)
-    positions.sort(key=t.date_ranks().__getitem__)
-    members: dict[int, list[int]] = {e: [] for e in wanted}
-    for i in positions:
-        members[column[i]].append(i)
-    source_ids = [s.id for s in dataset.sources]
-    found: dict[int, tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...], list[int]]] = {}
-    for e, rows in members.items():
-        dated = [i for i in rows if start[i] != UNDATED]
-        # two dated claims disagree when one ends before the other begins
-        witnesses: tuple[int, ...] = ()
-        if dated:
-            first_end = min(dated, key=end.__getitem__)
-            last_start = max(dated, key=start.__getitem__)
-            if start[last_start] > end[first_end]:
-                witnesses = tuple(sorted((first_end, last_start), key=dated.index))
-        shown = rows if claims == "all" else []
-        if claims == "disputed" and witnesses:
-            shown = _witnesses(dated, start, end, source)
-        found[e] = (
-            tuple(dict.fromkeys(source_ids[source[i]] for i in rows)),
-            tuple(dict.fromkeys(source_ids[source[i]] for i in dated)),
-            witnesses,
-            shown,
+class _PerSource(NamedTuple):
+    source: str
+    first: int  # the rowid of its first claim of the event in date order
+    dated: bool
+    min_hi: int | None  # the earliest last day of its dated claims
+    max_lo: int | None  # the latest first day of its dated claims
+
+
+def _chunks(items: Sequence[str], n: int = 500) -> Iterable[Sequence[str]]:
+    for first in range(0, len(items), n):
+        yield items[first : first + n]
+
+
+def facts(store: "Store", event_ids: Iterable[str], claims: str = "all") -> dict[str, EventFacts]:
+    """The facts of each named event (unknown ids are left out). One grouped query gives, for each
+    event and source, its first claim, and the earliest end and latest start of its dated claims:
+    enough to tell the sources, the dating sources and a conflict between two sources without
+    reading the claims. Only the claims asked for are built ("all", "disputed" or "none")."""
+    known = store.dataset.event_by_id
+    ids = [e for e in dict.fromkeys(event_ids) if e in known]
+    conn = store.conn
+    per_event: dict[str, list[_PerSource]] = {}
+    for chunk in _chunks(ids):
+        marks = ",".join("?" * len(chunk))
+        sql = (
+            "SELECT events.id, sources.id, "
+            "  (SELECT c2.rowid FROM claims c2 WHERE c2.event = claims.event AND c2.source = claims.source "
+            f"   ORDER BY {_DATE_ORDER.replace('claims.', 'c2.')} LIMIT 1) AS first, "
+            "  count(claims.lo), min(claims.hi), max(claims.lo) "
+            "FROM claims JOIN events ON events.no = claims.event JOIN sources ON sources.no = claims.source "
+            f"WHERE events.id IN ({marks}) GROUP BY claims.event, claims.source"
         )
-    built = iter(t.take([i for *_, shown in found.values() for i in shown]))  # one batch
+        for eid, sid, first, n_dated, min_hi, max_lo in conn.execute(sql, tuple(chunk)):
+            per_event.setdefault(eid, []).append(_PerSource(sid, first, n_dated > 0, min_hi, max_lo))
+    rank = _date_ranks(store, [p.first for rows in per_event.values() for p in rows])
+    found: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[int, ...]]] = {}
+    for eid in ids:
+        rows = per_event.get(eid, [])
+        rows.sort(key=lambda p: rank[p.first])
+        dated = [p for p in rows if p.dated]
+        found[eid] = (
+            tuple(p.source for p in rows),
+            tuple(p.source for p in dated),
+            _conflict(store, eid, dated),
+        )
+    wanted: dict[str, list[int]] = {}
+    for eid, (_, _, witnesses) in found.items():
+        if claims == "all":
+            wanted[eid] = _event_rowids(store, eid, dated_only=False)
+        elif claims == "disputed" and witnesses:
+            wanted[eid] = _witnesses(store, eid)
+        else:
+            wanted[eid] = []
+    built = iter(store.claims_at([i for rows in wanted.values() for i in rows]))  # one batch
     return {
-        wanted[e]: EventFacts(
-            dataset.events[e], tuple(next(built) for _ in shown), srcs, dating, bool(witnesses), witnesses
+        eid: EventFacts(
+            known[eid],
+            tuple(next(built) for _ in wanted[eid]),
+            srcs,
+            dating,
+            bool(witnesses),
+            witnesses,
         )
-        for e, (srcs, dating, witnesses, shown) in found.items()
+        for eid in ids
+        for srcs, dating, witnesses in (found[eid],)
     }
+
+
+def _date_ranks(store: "Store", rowids: Sequence[int]) -> dict[int, tuple[int, int, int, str]]:
+    """Each claim's place in date order: dated first, by first and last day, then id."""
+    out: dict[int, tuple[int, int, int, str]] = {}
+    ids = list(rowids)
+    for first in range(0, len(ids), 500):
+        chunk = ids[first : first + 500]
+        sql = (
+            "SELECT rowid, lo IS NULL, ifnull(lo, 0), ifnull(hi, 0), id FROM claims "
+            f"WHERE rowid IN ({','.join('?' * len(chunk))})"
+        )
+        for rowid, undated, lo, hi, cid in store.conn.execute(sql, tuple(chunk)):
+            out[rowid] = (undated, lo, hi, cid)
+    return out
+
+
+def _conflict(store: "Store", eid: str, dated: list[_PerSource]) -> tuple[int, ...]:
+    """Two rowids (the earlier claim first) of claims of DIFFERENT sources whose dates cannot
+    both hold, or () when every two sources' dates overlap somewhere."""
+    pair: tuple[str, str, int] | None = None  # the widest gap: the clearest pair to show
+    for a in dated:
+        for b in dated:
+            if a.min_hi is None or b.max_lo is None or a.source == b.source:
+                continue
+            gap = b.max_lo - a.min_hi
+            if gap > 0 and (pair is None or gap > pair[2]):
+                pair = (a.source, b.source, gap)
+    if pair is None:
+        return ()
+    sql = (
+        "SELECT claims.rowid FROM claims JOIN sources ON sources.no = claims.source "
+        "WHERE claims.event = (SELECT no FROM events WHERE id = ?) AND sources.id = ? "
+        "AND claims.lo IS NOT NULL ORDER BY {} LIMIT 1"
+    )
+    conn = store.conn
+    earlier = conn.execute(sql.format("claims.hi, claims.lo, claims.id"), (eid, pair[0])).fetchone()
+    later = conn.execute(sql.format("claims.lo DESC, claims.hi DESC, claims.id"), (eid, pair[1])).fetchone()
+    return (earlier[0], later[0])
+
+
+def _event_rowids(store: "Store", eid: str, dated_only: bool) -> list[int]:
+    only = " AND claims.lo IS NOT NULL" if dated_only else ""
+    sql = (
+        "SELECT claims.rowid FROM claims WHERE claims.event = (SELECT no FROM events WHERE id = ?)"
+        f"{only} ORDER BY {_DATE_ORDER}"
+    )
+    return [r[0] for r in store.conn.execute(sql, (eid,))]
 
 
 WITNESSES = 8
 
 
-def _witnesses(
-    dated: list[int], start: Sequence[int], end: Sequence[int], source: Sequence[int]
-) -> list[int]:
-    """Up to WITNESSES dated claims (positions in date order) that show a disagreement: one per
+def _witnesses(store: "Store", eid: str) -> list[int]:
+    """Up to WITNESSES dated claims (rowids in date order) that show a disagreement: one per
     distinct date and source, the earliest and the latest always among them. At 100,000 claims an
     event can have hundreds of dated attestations; building them all took ~0.2 s of a compare."""
-    seen: set[tuple[int, int, int]] = set()
-    distinct = []
-    for i in dated:
-        key = (start[i], end[i], source[i])
-        if key not in seen:
-            seen.add(key)
-            distinct.append(i)
+    sql = (
+        "SELECT min(claims.rowid) FROM claims WHERE claims.event = (SELECT no FROM events WHERE id = ?) "
+        "AND claims.lo IS NOT NULL GROUP BY claims.lo, claims.hi, claims.source "
+        "ORDER BY claims.lo, claims.hi, min(claims.id)"
+    )
+    distinct = [r[0] for r in store.conn.execute(sql, (eid,))]
     if len(distinct) <= WITNESSES:
         return distinct
     return [*distinct[: WITNESSES - 1], distinct[-1]]
 
 
-def attested_by(dataset: Dataset, event_ids: Iterable[str]) -> dict[str, int]:
+def attested_by(store: "Store", event_ids: Iterable[str]) -> dict[str, int]:
     """Event id -> how many distinct sources of the whole dataset report it."""
-    return {e: f.attested_by for e, f in facts(dataset, event_ids, claims="none").items()}
+    return {e: n for e, n in store.attested_by(event_ids).items() if e in store.dataset.event_by_id}
 
 
-def every_event(dataset: Dataset, conflicts_only: bool = False) -> list[EventFacts]:
+def every_event(store: "Store", conflicts_only: bool = False) -> list[EventFacts]:
     """Every event of the dataset in the order of its earliest dated claim (undated ones last),
     optionally only those whose sources disagree on the date."""
-    found = facts(dataset, (e.id for e in dataset.events))
-    out = [found[e.id] for e in dataset.events]
+    found = facts(store, (e.id for e in store.dataset.events))
+    out = [found[e.id] for e in store.dataset.events if e.id in found]
     if conflicts_only:
         out = [f for f in out if f.conflict]
 

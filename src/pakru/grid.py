@@ -1,9 +1,13 @@
 """The viewpoint grid: for every source and topic, the mean stance of its claims and their number."""
 
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from pakru.model import Dataset, Source, Topic
+from pakru.model import Source, Topic
+
+if TYPE_CHECKING:
+    from pakru.query import Filters
+    from pakru.store.open import Store
 
 
 class Cell(NamedTuple):
@@ -19,41 +23,46 @@ class Grid(NamedTuple):
 
 
 def viewpoint_grid(
-    dataset: Dataset,
-    indices: Sequence[int],
+    store: "Store",
+    f: "Filters | None" = None,
     sources: Sequence[Source] | None = None,
     kinds: Sequence[str] = (),
 ) -> Grid:
-    """The grid over the claims at ``indices`` (a selection of the dataset), for ``sources``
-    (all by default). A claim counts once for each of its topics."""
+    """The grid over the claims that pass ``f``, for ``sources`` (all by default), counted in SQL
+    (without a filter, from the counts made at build). A claim counts once for each of its topics."""
+    dataset = store.dataset
     chosen = tuple(sorted(sources or dataset.sources, key=lambda s: s.published.sort_key))
-    wanted = {dataset.source_index[s.id] for s in chosen}
-    t = dataset.claims
-    source_of = t.source
-    picked = [i for i in indices if source_of[i] in wanted]
-    n_topics = len(dataset.topics)
-    counts = [[0] * len(dataset.sources) for _ in range(n_topics)]
-    sums = [[0] * len(dataset.sources) for _ in range(n_topics)]
-    stanced = [[0] * len(dataset.sources) for _ in range(n_topics)]
-    for i, claim in zip(picked, t.take(picked), strict=True):
-        s = source_of[i]
-        for topic in t.topics_of(i):
-            counts[topic][s] += 1
-            if claim.stance is not None:
-                sums[topic][s] += claim.stance
-                stanced[topic][s] += 1
-    order = sorted(range(n_topics), key=lambda k: (-sum(counts[k]), dataset.topics[k].label.casefold()))
-    topics = tuple(dataset.topics[k] for k in order if sum(counts[k]))
+    where, params = store.where(f._replace(sources=()) if f is not None else None)
+    if where == "1":
+        sql = (
+            "SELECT topics.id, sources.id, ts.claims, ts.stance_sum, ts.stances FROM topic_source ts "
+            "JOIN topics ON topics.no = ts.topic JOIN sources ON sources.no = ts.source"
+        )
+    else:
+        sql = (
+            "SELECT topics.id, sources.id, count(*), ifnull(sum(claims.stance), 0), count(claims.stance) "
+            "FROM claims JOIN claim_topics ct ON ct.claim = claims.rowid "
+            "JOIN topics ON topics.no = ct.topic JOIN sources ON sources.no = claims.source "
+            f"WHERE {where} GROUP BY ct.topic, claims.source"
+        )
+    wanted = {s.id for s in chosen}
+    counted: dict[str, dict[str, tuple[int, int, int]]] = {}
+    for topic, source, n, stance_sum, stances in store.conn.execute(sql, params):
+        if source in wanted:
+            counted.setdefault(topic, {})[source] = (n, stance_sum, stances)
+    totals = {t: sum(n for n, _, _ in per.values()) for t, per in counted.items()}
+    topics = tuple(
+        sorted(
+            (t for t in dataset.topics if totals.get(t.id)),
+            key=lambda t: (-totals[t.id], t.label.casefold()),
+        )
+    )
     cells = {
-        dataset.topics[k].id: {
-            s.id: Cell(
-                counts[k][si],
-                round(sums[k][si] / stanced[k][si], 1) if stanced[k][si] else None,
-            )
+        t.id: {
+            s.id: Cell(n, round(stance_sum / stances, 1) if stances else None)
             for s in chosen
-            for si in (dataset.source_index[s.id],)
+            for n, stance_sum, stances in (counted[t.id].get(s.id, (0, 0, 0)),)
         }
-        for k in order
-        if sum(counts[k])
+        for t in topics
     }
     return Grid(chosen, topics, cells, tuple(kinds))

@@ -6,13 +6,10 @@ compiled at import) against ~0.13 ms, and ~3 µs to build against ~0.3 µs,
 which is 0.3 s of a 100,000-claim start-up.
 """
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from collections.abc import Iterator, Mapping, Sequence
+from typing import NamedTuple, Protocol
 
 from pakru.dates import EdtfDate
-
-if TYPE_CHECKING:
-    from pakru.table import ClaimTable
 
 KINDS = ("event", "assessment", "prediction")
 DATE_BASES = ("stated", "resolved", "undated")
@@ -87,21 +84,75 @@ def dates_disagree(claims: Sequence[Claim]) -> bool:
     return any(not a.overlaps(b) for i, a in enumerate(dated) for b in dated[i + 1 :])
 
 
+class ClaimSet(Protocol):
+    """A dataset's claims, in dataset order: a list in memory (ClaimList), or rows of the store."""
+
+    def __len__(self) -> int: ...
+
+    def __iter__(self) -> Iterator[Claim]: ...
+
+    def get(self, claim_id: str) -> Claim | None: ...
+
+    def count_by_source(self) -> dict[str, int]: ...
+
+    def count_by_topic_and_source(self) -> dict[str, dict[str, int]]: ...
+
+    def of_event(self, event_id: str) -> list[Claim]: ...
+
+    def near_ids(self, claim_id: str) -> list[str]:
+        """Ids to suggest for one that is not there (a few around it in sort order, or all)."""
+        ...
+
+
+class ClaimList(tuple[Claim, ...]):
+    """The claims of a dataset loaded into memory (load(), `pakru check`, tests)."""
+
+    _by_id: dict[str, Claim] | None = None
+
+    def get(self, claim_id: str) -> Claim | None:
+        if self._by_id is None:
+            self._by_id = {c.id: c for c in self}
+        return self._by_id.get(claim_id)
+
+    def count_by_source(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for c in self:
+            out[c.source] = out.get(c.source, 0) + 1
+        return out
+
+    def count_by_topic_and_source(self) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = {}
+        for c in self:
+            for t in c.topics:
+                per = out.setdefault(t, {})
+                per[c.source] = per.get(c.source, 0) + 1
+        return out
+
+    def of_event(self, event_id: str) -> list[Claim]:
+        return [c for c in self if c.event == event_id]
+
+    def near_ids(self, claim_id: str) -> list[str]:
+        return [c.id for c in self]
+
+
 class Dataset(NamedTuple):
-    sources: tuple[Source, ...]
+    """Sources, topics, actors and events, and the claims.
+
+    In memory (Dataset.of) every field is a tuple or dict. From the store, ``sources``,
+    ``events`` and their lookups are read from the database as they are asked for, and
+    ``claims`` answers counts and lookups by query: nothing grows with the dataset.
+    """
+
+    sources: Sequence[Source]
     topics: tuple[Topic, ...]
     actors: tuple[Actor, ...]
-    events: tuple[Event, ...]
-    claims: "ClaimTable"  # a sequence of Claim, with columns for filtering and sorting
-    path: str  # the events.yaml it came from
+    events: Sequence[Event]
+    claims: ClaimSet
+    path: str  # the events.yaml it came from (absolute for a store)
     sources_dir: str
-    # Lookups, derived once by Dataset.of
-    source_by_id: dict[str, Source]
+    source_by_id: Mapping[str, Source]
     topic_by_id: dict[str, Topic]
-    event_by_id: dict[str, Event]
-    source_index: dict[str, int]
-    topic_index: dict[str, int]
-    event_index: dict[str, int]
+    event_by_id: Mapping[str, Event]
     actor_aliases: dict[str, tuple[str, ...]]
 
     @classmethod
@@ -111,57 +162,36 @@ class Dataset(NamedTuple):
         topics: tuple[Topic, ...],
         actors: tuple[Actor, ...],
         events: tuple[Event, ...],
-        claims: "Sequence[Claim] | ClaimTable",
+        claims: Sequence[Claim],
         path: str = "",
         sources_dir: str = "",
     ) -> "Dataset":
-        from pakru.table import ClaimTable, MemoryTable
-
-        source_index = {s.id: i for i, s in enumerate(sources)}
-        topic_index = {t.id: i for i, t in enumerate(topics)}
-        event_index = {e.id: i for i, e in enumerate(events)}
-        table = (
-            claims
-            if isinstance(claims, ClaimTable)
-            else MemoryTable(claims, source_index, topic_index, event_index)
-        )
         return cls(
             sources,
             topics,
             actors,
             events,
-            table,
+            claims if isinstance(claims, ClaimList) else ClaimList(claims),
             path,
             sources_dir,
             {s.id: s for s in sources},
             {t.id: t for t in topics},
             {e.id: e for e in events},
-            source_index,
-            topic_index,
-            event_index,
             {a.name: a.aliases for a in actors},
         )
 
     def claim(self, claim_id: str) -> Claim | None:
-        i = self.claims.index_of(claim_id)
-        return None if i is None else self.claims[i]
+        return self.claims.get(claim_id)
 
     def claims_per_source(self) -> dict[str, int]:
-        counts = self.claims.count_by_source(len(self.sources))
-        return {s.id: counts[i] for i, s in enumerate(self.sources)}
+        counts = self.claims.count_by_source()
+        return {s.id: counts.get(s.id, 0) for s in self.sources}
 
     def claims_per_topic(self) -> dict[str, dict[str, int]]:
         """For each topic id, how many claims each source has on it."""
-        table = self.claims.count_by_topic_and_source(len(self.topics), len(self.sources))
-        return {
-            t.id: {s.id: table[ti][si] for si, s in enumerate(self.sources)}
-            for ti, t in enumerate(self.topics)
-        }
+        table = self.claims.count_by_topic_and_source()
+        return {t.id: {s.id: table.get(t.id, {}).get(s.id, 0) for s in self.sources} for t in self.topics}
 
     def attestations(self, event_id: str) -> list[Claim]:
         """Every claim of any source that reports the event, in dataset order."""
-        e = self.event_index.get(event_id)
-        if e is None:
-            return []
-        column = self.claims.event
-        return self.claims.take([i for i in range(len(column)) if column[i] == e])
+        return self.claims.of_event(event_id)

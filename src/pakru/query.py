@@ -6,7 +6,6 @@ from typing import NamedTuple
 
 from pakru.errors import QueryError
 from pakru.model import KINDS, Claim, Dataset, Event, Source, Topic
-from pakru.table import UNDATED
 
 # textnorm (unicodedata and a compiled pattern) is imported by the functions that fold a name
 # someone typed: a run whose options name no topic or source does not need it.
@@ -45,38 +44,6 @@ def apply(claims: Iterable[Claim], f: Filters) -> list[Claim]:
                 continue
         out.append(c)
     return out
-
-
-def select(dataset: Dataset, f: Filters) -> Sequence[int]:
-    """The indices of the claims that pass every filter, in order, read from the table's columns.
-
-    The same rules as apply(), without building a Claim for each row; a test keeps
-    the two in agreement. With no filter, a range: a list of 100,000 ints cost ~3 ms.
-    """
-    t = dataset.claims
-    indices: list[int] | range = range(len(t))
-    if f.sources:
-        wanted = {dataset.source_index[s] for s in f.sources}
-        column = t.source
-        indices = [i for i in indices if column[i] in wanted]
-    if f.kinds:
-        kinds = {KINDS.index(k) for k in f.kinds}
-        column = t.kind
-        indices = [i for i in indices if column[i] in kinds]
-    if f.topics:
-        having = t.with_topics({dataset.topic_index[x] for x in f.topics})
-        indices = [i for i in indices if i in having]
-    if f.start is not None or f.end is not None:
-        low = f.start.toordinal() if f.start is not None else None
-        high = f.end.toordinal() if f.end is not None else None
-        start, end, keep_undated = t.start, t.end, f.undated
-        indices = [
-            i
-            for i in indices
-            if (keep_undated and start[i] == UNDATED)
-            or (start[i] != UNDATED and (low is None or end[i] >= low) and (high is None or start[i] <= high))
-        ]
-    return indices
 
 
 def check_kinds(kinds: Sequence[str]) -> tuple[str, ...]:
@@ -178,7 +145,7 @@ def resolve_event(dataset: Dataset, query: str) -> Event:
 def resolve_claim(dataset: Dataset, claim_id: str) -> Claim:
     claim = dataset.claim(claim_id.strip()) or dataset.claim(claim_id.strip().lower())
     if claim is None:
-        ids = {i: i for i in dataset.claims.ids()}
-        near = _nearest(claim_id, ids)
+        ids = {i: i for i in dataset.claims.near_ids(claim_id.strip())}
+        near = _nearest(claim_id, ids) if ids else []
         raise QueryError(f"no claim {claim_id!r}" + (f"; nearest: {', '.join(near)}" if near else ""))
     return claim

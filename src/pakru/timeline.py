@@ -1,17 +1,17 @@
 """Claims in chronological order, with the claims of one event kept together."""
 
-from collections.abc import Sequence
-from itertools import compress
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from pakru.dates import decade_of
 from pakru.events import EventFacts, facts
-from pakru.model import Claim, Dataset, dates_disagree
-from pakru.table import UNDATED as UNDATED_ORDINAL
+from pakru.model import Claim, dates_disagree
+from pakru.store.schema import TIMELINE_ORDER
+
+if TYPE_CHECKING:
+    from pakru.query import Filters
+    from pakru.store.open import Store
 
 UNDATED = "Undated"
-_LAST = 10**7  # after every real date ordinal (below 2**24)
-_INDEX = (1 << 32) - 1  # an index in a packed key
 
 
 class Entry(NamedTuple):
@@ -56,56 +56,57 @@ def heading(claim: Claim, by: str) -> str:
     return str(date.start.year)
 
 
-def order(dataset: Dataset, indices: Sequence[int], limit: int | None = None) -> list[list[int]]:
-    """Groups of claim indices in timeline order; claims sharing an event form one group.
+def order(
+    store: "Store", f: "Filters | None" = None, *, event: str | None = None, limit: int | None = None
+) -> list[list[int]]:
+    """Groups of claim rowids in timeline order; claims sharing an event form one group.
 
     Dated claims by their earliest then latest day, then their source's publication
     date, then dataset order; undated claims last, by their source's publication date.
     A group sits where its earliest claim does. With ``limit``, only the first groups,
-    enough to hold that many claims.
+    enough to hold that many claims: the date-order index is read only that far.
     """
-    t = dataset.claims
-    published = [s.published.start.toordinal() for s in dataset.sources]
-    # Each claim's key (start day or _LAST, end day or publication day, publication day or 0,
-    # index) packed into one int, so that sorting compares ints in C: sorting 100,000
-    # claims on tuples from a key function took ~0.35 s. Days are below 2**24.
-    pub = list(map(published.__getitem__, map(t.source.__getitem__, indices)))
-    keys = [
-        (_LAST << 80 | p << 56 | i) if s == UNDATED_ORDINAL else (s << 80 | e << 56 | p << 32 | i)
-        for s, e, p, i in zip(
-            map(t.start.__getitem__, indices), map(t.end.__getitem__, indices), pub, indices, strict=True
-        )
-    ]
-    keys.sort()
-    ordered = list(map(_INDEX.__and__, keys))
-    events = list(map(t.event.__getitem__, ordered))
-    # The groups begun by the first `limit` claims hold at least that many: only their events'
-    # claims need gathering, found in C (compress) among all the others.
-    shown = len(ordered) if limit is None else limit
-    wanted = {e for e in events[:shown] if e >= 0}
-    members: dict[int, list[int]] = {e: [] for e in wanted}
-    for i, e in compress(zip(ordered, events, strict=True), map(wanted.__contains__, events)):
-        members[e].append(i)
+    where, params = store.where(f)
+    if event is not None:
+        where += " AND claims.event = (SELECT no FROM events WHERE id = ?)"
+        params = (*params, event)
+    conn = store.conn
+    rows = conn.execute(
+        f"SELECT claims.rowid, claims.event FROM claims WHERE {where} ORDER BY {TIMELINE_ORDER}", params
+    )
+    members_sql = (
+        f"SELECT claims.rowid FROM claims WHERE {where} AND claims.event = ? ORDER BY {TIMELINE_ORDER}"
+    )
     out: list[list[int]] = []
-    for i, e in zip(ordered[:shown], events[:shown], strict=True):
-        if e < 0:
-            out.append([i])
-        elif members[e][0] == i:  # the group's earliest claim: the group sits here
-            out.append(members[e])
+    placed: set[int] = set()
+    shown = 0
+    for rowid, e in rows:
+        if limit is not None and shown >= limit:
+            break
+        if e is None:
+            out.append([rowid])
+            shown += 1
+        elif e not in placed:  # the group's earliest claim: the group sits here
+            placed.add(e)
+            group = [r[0] for r in conn.execute(members_sql, (*params, e))]
+            out.append(group)
+            shown += len(group)
     return out
 
 
 def build(
-    dataset: Dataset, indices: Sequence[int] | None = None, *, by: str = "decade", limit: int | None = None
+    store: "Store",
+    f: "Filters | None" = None,
+    *,
+    event: str | None = None,
+    by: str = "decade",
+    limit: int | None = None,
 ) -> Timeline:
-    """The timeline of the claims at ``indices`` (all by default), up to ``limit`` claims.
+    """The timeline of the claims that pass ``f`` (and belong to ``event``), up to ``limit`` claims.
 
-    Only the claims shown are built from the table, so a short timeline of a large
-    dataset stays cheap.
+    Only the claims shown are read from the store, so a short timeline of a large dataset stays cheap.
     """
-    t = dataset.claims
-    chosen = range(len(t)) if indices is None else indices
-    groups = order(dataset, chosen, limit)
+    groups = order(store, f, event=event, limit=limit)
     shown: list[list[int]] = []
     left = limit
     for group in groups:
@@ -115,10 +116,15 @@ def build(
             group = group[:left]  # noqa: PLW2901
             left -= len(group)
         shown.append(group)
-    claims = iter(t.take([i for group in shown for i in group]))  # one batch: much faster from a cache
+    claims = iter(store.claims_at([i for group in shown for i in group]))
     entries = []
     for group in shown:
         members = tuple(next(claims) for _ in group)
         entries.append(Entry(members, members[0].event, heading(members[0], by)))
     shown_events = [e.event for e in entries if e.event is not None]
-    return Timeline(tuple(entries), facts(dataset, shown_events, claims="disputed"), len(chosen))
+    where, params = store.where(f)
+    if event is not None:
+        where += " AND claims.event = (SELECT no FROM events WHERE id = ?)"
+        params = (*params, event)
+    total = store.conn.execute(f"SELECT count(*) FROM claims WHERE {where}", params).fetchone()[0]
+    return Timeline(tuple(entries), facts(store, shown_events, claims="disputed"), total)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import IO, Any
 
 from pakru.errors import DatasetError, Problem
 
@@ -62,12 +62,20 @@ def describe(node: Node) -> str:
     return "a mapping" if isinstance(node, Map) else "a list" if isinstance(node, Seq) else "text"
 
 
-def parse(text: str, filename: str, on_item: Callable[[str, Node], None] | None = None) -> Node:
+def parse(
+    text: str | IO[bytes] | Any,
+    filename: str,
+    on_item: Callable[[str, Node], None] | None = None,
+    on_key: Callable[[str], None] | None = None,
+) -> Node:
     """Parse one YAML document into nodes, or raise DatasetError with every problem.
 
     With ``on_item``, each item of a top-level section's list (``claims: [...]``) is
     handed to ``on_item(section, node)`` as soon as it is complete, and not kept in
-    the tree: a large dataset never holds all its nodes at once.
+    the tree: a large dataset never holds all its nodes at once; ``on_key(section)`` is
+    called as each top-level key is read. ``text`` may be a file (anything with ``read``),
+    which libyaml then reads in chunks; such a file must have only LF or CRLF line breaks
+    (load.py checks), as positions are then libyaml's own.
     """
     import yaml
 
@@ -91,7 +99,9 @@ def parse(text: str, filename: str, on_item: Callable[[str, Node], None] | None 
     # count only LF. Where the text holds any of them, positions come from the marks'
     # character offsets instead (rare, so the common case keeps libyaml's numbers).
     newlines: list[int] | None = None
-    if any(c in text for c in ("\x85", "\u2028", "\u2029")) or text.count("\r") != text.count("\r\n"):
+    if isinstance(text, str) and (
+        any(c in text for c in ("\x85", "\u2028", "\u2029")) or text.count("\r") != text.count("\r\n")
+    ):
         newlines = [m.start() for m in re.finditer("\n", text)]
 
     def where(mark: Any) -> tuple[int, int]:
@@ -196,6 +206,8 @@ def parse(text: str, filename: str, on_item: Callable[[str, Node], None] | None 
                         in_map.keys[name] = key
                         if in_map is root:  # a top-level key (root is stack[0])
                             section = name
+                            if on_key is not None:
+                                on_key(name)
                     key = None
             elif streams:
                 # an item is handed over whole: a scalar now, a mapping or list at its end
@@ -219,7 +231,7 @@ def parse(text: str, filename: str, on_item: Callable[[str, Node], None] | None 
         if _is_nesting_limit(exc):
             # libyaml's own limit (1,000 flow levels in newer builds) stops the scan before
             # the parser hands pakru the 33rd level; pakru's rule is the one users meet.
-            problem(_too_deep_mark(text, mark) or mark, f"nested deeper than {MAX_DEPTH} levels")
+            problem(_too_deep_mark(_text_of(text), mark) or mark, f"nested deeper than {MAX_DEPTH} levels")
         else:
             problem(mark, _yaml_message(exc))
     except (yaml.YAMLError, ValueError, RecursionError, MemoryError, OverflowError) as exc:
@@ -233,6 +245,18 @@ def parse(text: str, filename: str, on_item: Callable[[str, Node], None] | None 
     if root is None:
         raise DatasetError([Problem(filename, 1, 1, "the file is empty; expected a YAML mapping")])
     return root
+
+
+def _text_of(text: Any) -> str:
+    """The document as text, read again from the start when it was handed over as a file."""
+    if isinstance(text, str):
+        return text
+    try:
+        text.seek(0)
+        data = text.read()
+    except (OSError, AttributeError, ValueError):
+        return ""
+    return data.decode("utf-8", "replace") if isinstance(data, bytes) else str(data)
 
 
 def _is_nesting_limit(exc: Any) -> bool:

@@ -19,6 +19,7 @@ from pakru.errors import PakruError, QueryError
 if TYPE_CHECKING:
     from pakru.model import Dataset, Source
     from pakru.query import Filters
+    from pakru.store.open import Store
     from pakru.timeline import Timeline
 
 # name -> (module in this package, function)
@@ -48,18 +49,15 @@ def renderer(fmt: str) -> Callable[[Dataset, Timeline], str]:
     return fn
 
 
-def claims_for(dataset: Dataset, filters: Filters, event: str | None = None) -> Timeline:
+def claims_for(store: Store, filters: Filters, event: str | None = None) -> Timeline:
     """The claims that pass the filters (and belong to ``event``), in timeline order."""
-    from pakru import query, timeline
+    from pakru import timeline
 
-    indices = query.select(dataset, filters)
-    if event is not None:
-        if event not in dataset.event_index:
-            known = ", ".join(e.id for e in dataset.events)
-            raise QueryError(f"unknown event {event!r}; known events: {known}")
-        wanted, column = dataset.event_index[event], dataset.claims.event
-        indices = [i for i in indices if column[i] == wanted]
-    return timeline.build(dataset, indices)
+    dataset = store.dataset
+    if event is not None and event not in dataset.event_by_id:
+        known = ", ".join(e.id for e in dataset.events)
+        raise QueryError(f"unknown event {event!r}; known events: {known}")
+    return timeline.build(store, filters, event=event)
 
 
 def sources_of(dataset: Dataset, t: Timeline) -> list[Source]:

@@ -182,11 +182,9 @@ def topics_doc(d: Dataset, topics: list[Topic]) -> list[dict[str, Any]]:
     return out
 
 
-def show_doc(d: Dataset, c: Claim, ctx: Context | None) -> dict[str, Any]:
+def show_doc(d: Dataset, c: Claim, ctx: Context | None, f: EventFacts | None) -> dict[str, Any]:
     from pakru.cite import citation
-    from pakru.events import facts
 
-    f = facts(d, [c.event])[c.event] if c.event else None
     others = [x for x in f.claims if x.id != c.id] if f is not None else []
     return {
         **claim_obj(d, c),

@@ -127,9 +127,11 @@ def compare(d: Dataset, cmp: Comparison, out: TextIO | None = None) -> None:
         w(f"{s.outlet or 'outlet not stated'} · {published_phrase(s)}")
         w(
             f"Outlook on the ties: {stance_text(s.outlook.score)} ({s.outlook.label}) · "
-            f"{mean_stance_label(cmp.topic.label)}: {stance_text(v.stance)} · {count(len(v.claims), 'claim')}"
+            f"{mean_stance_label(cmp.topic.label)}: {stance_text(v.stance)} · {count(v.claim_count, 'claim')}"
         )
         _listing(w, v.claims, who(s))
+        if v.claim_count > len(v.claims):
+            w(f"  … {v.claim_count - len(v.claims)} more claims (pakru compare --all shows them)")
         w.spill()
     if cmp.silent:
         w()
@@ -140,9 +142,21 @@ def compare(d: Dataset, cmp: Comparison, out: TextIO | None = None) -> None:
         for e in cmp.shared:
             said = verdict(e) + (f": {disagreement(d, e.disputed)}" if e.agree is False else "")
             w(f"- {e.event.label}: {', '.join(e.sources)}; {said}")
+    if cmp.more_views or cmp.more_silent or cmp.more_shared:
+        w()
+        w(f"Not shown: {_more(cmp)} (pakru compare --all shows them)")
     if not cmp.views:
         w(f"No source says anything on {cmp.topic.label} with these filters.")
     w.flush()
+
+
+def _more(cmp: Comparison) -> str:
+    counts = [
+        (cmp.more_views, "sources"),
+        (cmp.more_silent, "silent sources"),
+        (cmp.more_shared, "shared events"),
+    ]
+    return ", ".join(f"{n:,} more {what}" for n, what in counts if n)
 
 
 def _listing(w: Writer, claims: Iterable[Claim], author: str) -> None:
@@ -186,7 +200,7 @@ def _cell(stance: float | None, claims: int) -> str:
     return "" if not claims else f"{stance_text(stance)}/{claims}"
 
 
-def show(d: Dataset, c: Claim, ctx: Context | None, out: TextIO | None = None) -> None:
+def show(d: Dataset, c: Claim, ctx: Context | None, f: EventFacts | None, out: TextIO | None = None) -> None:
     w = Writer(out)
     s = d.source_by_id[c.source]
     w(f"{c.id} · {c.kind}")
@@ -202,10 +216,7 @@ def show(d: Dataset, c: Claim, ctx: Context | None, out: TextIO | None = None) -
     w(f"Stance: {stance_text(c.stance)}")
     w(f"Source: {source_line(s)}")
     w(f"Published: {s.published_basis}")
-    if c.event:
-        from pakru.events import facts
-
-        f = facts(d, [c.event])[c.event]
+    if c.event and f is not None:
         note = f"attested by {count(f.attested_by, 'source')}"
         if f.conflict:
             note += f"; sources disagree on the date: {disagreement(d, f.claims)}"

@@ -123,7 +123,7 @@ def topics(d: Dataset, topic_list: list[Topic]) -> None:
     views.topics(console(), d, topic_list)
 
 
-def show(d: Dataset, c: Claim, ctx: Context | None) -> None:
+def show(d: Dataset, c: Claim, ctx: Context | None, f: EventFacts | None) -> None:
     from rich.panel import Panel
     from rich.table import Table
 
@@ -156,10 +156,7 @@ def show(d: Dataset, c: Claim, ctx: Context | None) -> None:
     grid.add_row(T("source"), T(source_line(s)))
     grid.add_row(T("author"), T(author_line(s), "dim"))
     grid.add_row(T("published"), T(s.published_basis, "dim"))
-    if c.event:
-        from pakru.events import facts
-
-        f = facts(d, [c.event])[c.event]
+    if c.event and f is not None:
         event = Text.assemble(
             T(f"{f.event.label} ({c.event}), attested by {count(f.attested_by, 'source')}"),
             T(f"; sources disagree on the date: {disagreement(d, f.claims)}", "bold red")

@@ -145,7 +145,7 @@ def compare(con: Console, d: Dataset, cmp: Comparison) -> None:
     out = Lines(con.width)
     topic = cmp.topic.label
     out.wrapped([(f"What the sources say on {topic}", "bold")])
-    rows = [(v.source, v.stance, len(v.claims)) for v in cmp.views] + [(s, None, 0) for s in cmp.silent]
+    rows = [(v.source, v.stance, v.claim_count) for v in cmp.views] + [(s, None, 0) for s in cmp.silent]
     head = ["source", "outlet, published", "outlook on the ties", "stance", "claims"]
     cells = [
         [
@@ -202,6 +202,9 @@ def compare(con: Console, d: Dataset, cmp: Comparison) -> None:
             hang = len(when) if len(when) <= out.width // 3 else 2
             out.wrapped([(c.summary, ""), (f"  {c.id}", "dim")], indent=hang, first=[(when, "cyan")])
             out.wrapped([(f"“{c.quote}”", "italic dim")], indent=4, first="    ")
+        if v.claim_count > len(v.claims):
+            more = v.claim_count - len(v.claims)
+            out.wrapped([(f"… {count(more, 'more claim')} (pakru compare --all shows them)", "dim")])
     if cmp.silent:
         out.blank()
         out.wrapped([(f"Silent on {topic}: " + ", ".join(who(s) for s in cmp.silent), "dim")])
@@ -218,6 +221,11 @@ def compare(con: Console, d: Dataset, cmp: Comparison) -> None:
                 indent=2,
                 first="• ",
             )
+    if cmp.more_views or cmp.more_silent or cmp.more_shared:
+        from pakru.render.plain import _more
+
+        out.blank()
+        out.wrapped([(f"Not shown: {_more(cmp)} (pakru compare --all shows them)", "dim")])
     out.print(con)
 
 

@@ -1,0 +1,306 @@
+"""Build a dataset's database: validate the YAML as load() does, streaming claims into SQLite.
+
+The claims go in as they are read, a batch at a time (executemany), so memory holds one batch,
+not the dataset. Indexes are made once the rows are in (a sort each), then the full-text index
+(fts.py) and the counts that compare and topics read.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from pakru import __version__
+from pakru.load import Parts, stream
+from pakru.model import DATE_BASES, KINDS, Actor, Claim, Event, Source, Topic
+from pakru.store import fresh, fts
+from pakru.store.rows import CLAIM_COLUMNS, CLAIM_FROM, SEP, claim_of, row_crc
+from pakru.store.schema import APPLICATION_ID, ID_INDEX, INDEXES, SCHEMA_VERSION, SOURCE_INDEX, STATS, TABLES
+
+BATCH = 2000
+Progress = Callable[[str, int, int], None]  # stage ("reading", "indexing"), done, total
+_KIND = {k: i for i, k in enumerate(KINDS)}
+_BASIS = {b: i for i, b in enumerate(DATE_BASES)}
+
+
+class _Sink:
+    """load.ClaimSink into a database: each claim a row, numbered in dataset order."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.rows: list[tuple[Any, ...]] = []
+        self.topic_rows: list[tuple[int, int]] = []
+        self.quote_rows: list[tuple[int, ...]] = []
+        self.n = 0
+        # id -> number, given at first sight (a claim may name a source before it is read)
+        self.sources: dict[str, int] = {}
+        self.pub: dict[int, int] = {}
+        self.topics: dict[str, int] = {}
+        self.events: dict[str, int] = {}
+        self.late_pub = False  # some claim came before its source: its pub is filled at the end
+        self.indexed = False
+        # The full-text rows are made as the claims come, from the records read before them;
+        # from the first claim that names one not read yet (or when a section it may name comes
+        # after the claims), they are made at the end instead, from the rows read back.
+        self.records: dict[str, dict[str, Any]] = {"sources": {}, "topics": {}, "events": {}}
+        self.aliases: dict[str, tuple[str, ...]] = {}
+        self.inline = False
+        self.text_from: int | None = None  # the first claim whose text is indexed at the end
+        self.text_rows: list[tuple[int, tuple[str, ...]]] = []
+
+    def claims_begin(self, complete: set[str]) -> None:
+        self.inline = {"sources", "topics", "events", "actors"} <= complete
+
+    def number(self, table: dict[str, int], key: str) -> int:
+        got = table.get(key)
+        if got is None:
+            got = table[key] = len(table) + 1
+        return got
+
+    def add_record(self, section: str, record: Any, pos: int) -> None:
+        conn = self.conn
+        if section in self.records:
+            self.records[section][record.id] = record
+        elif section == "actors":
+            self.aliases[record.name] = record.aliases
+        if section == "sources":
+            s: Source = record
+            no = self.number(self.sources, s.id)
+            pub = self.pub[no] = s.published.start.toordinal()
+            o = s.outlook
+            read_back: tuple[object, ...] = (s.id, s.title, s.author, s.author_note, s.outlet, s.outlet_basis)
+            read_back += (s.published.text,)
+            read_back += (s.published_basis, s.text, o.score, o.label, o.quote)
+            conn.execute(
+                "INSERT INTO sources VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    no,
+                    pos,
+                    s.id,
+                    s.title,
+                    s.author,
+                    s.author_note,
+                    s.outlet,
+                    s.outlet_basis,
+                    s.published.text,
+                    s.published_basis,
+                    s.text,
+                    o.score,
+                    o.label,
+                    o.quote,
+                    pub,
+                    s.published.end.toordinal(),
+                    row_crc(read_back),
+                ),
+            )
+        elif section == "topics":
+            t: Topic = record
+            values: tuple[object, ...] = (t.id, t.label, SEP.join(t.aliases))
+            conn.execute(
+                "INSERT INTO topics VALUES (?,?,?,?,?,?)",
+                (self.number(self.topics, t.id), pos, *values, row_crc(values)),
+            )
+        elif section == "actors":
+            a: Actor = record
+            values = (a.name, SEP.join(a.aliases))
+            conn.execute("INSERT INTO actors VALUES (?,?,?,?)", (pos, *values, row_crc(values)))
+        elif section == "events":
+            e: Event = record
+            values = (e.id, e.label, e.note)
+            conn.execute(
+                "INSERT INTO events VALUES (?,?,?,?,?,?)",
+                (self.number(self.events, e.id), pos, *values, row_crc(values)),
+            )
+
+    checks_ids = True
+
+    def add(self, claim: Claim, quote_line: int, quote_column: int, at: tuple[int, int, int]) -> None:
+        self.n += 1
+        n = self.n
+        source = self.number(self.sources, claim.source)
+        pub = self.pub.get(source)
+        if pub is None:
+            self.late_pub, pub = True, 0
+        date = claim.date
+        date_text = None if date is None else date.text
+        topics, actors = SEP.join(claim.topics), SEP.join(claim.actors)
+        basis = _BASIS[claim.date_basis]
+        read_back: tuple[object, ...] = (claim.id, claim.source, date_text, basis, _KIND[claim.kind])
+        read_back += (claim.summary,)
+        read_back += (claim.quote, topics, actors, claim.date_note, claim.event, claim.stance)
+        self.rows.append(
+            (
+                n,
+                claim.id,
+                source,
+                date_text,
+                None if date is None else date.start.toordinal(),
+                None if date is None else date.end.toordinal(),
+                pub,
+                basis,
+                _KIND[claim.kind],
+                claim.summary,
+                claim.quote,
+                topics,
+                actors,
+                claim.date_note,
+                None if claim.event is None else self.number(self.events, claim.event),
+                claim.stance,
+                row_crc(read_back),
+            )
+        )
+        for t in dict.fromkeys(claim.topics):
+            self.topic_rows.append((self.number(self.topics, t), n))
+        self.quote_rows.append((n, quote_line, quote_column, *at))
+        if self.text_from is None:
+            self._text(n, claim)
+        if len(self.rows) >= BATCH:
+            self.flush()
+
+    def _text(self, n: int, claim: Claim) -> None:
+        records = self.records
+        source = records["sources"].get(claim.source)
+        topics = [records["topics"].get(t) for t in claim.topics]
+        event = None if claim.event is None else records["events"].get(claim.event)
+        if not self.inline or source is None or None in topics or (claim.event is not None and event is None):
+            self.text_from = n  # a record it names comes later: this claim's text and the rest at the end
+            return
+        self.text_rows.append((n, fts.row_text(claim, source, topics, self.aliases, event)))  # type: ignore[arg-type]
+
+    def flush(self) -> None:
+        conn = self.conn
+        fts.insert(conn, self.text_rows)
+        self.text_rows = []
+        conn.executemany("INSERT INTO claims VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", self.rows)
+        conn.executemany("INSERT INTO claim_topics VALUES (?,?)", self.topic_rows)
+        conn.executemany("INSERT INTO temp.quote_at VALUES (?,?,?,?,?,?)", self.quote_rows)
+        self.rows, self.topic_rows, self.quote_rows = [], [], []
+
+    def duplicates(self) -> list[tuple[str, int, int, int]]:
+        """Made with the unique index on claims(id); only when that fails, the ids it refused."""
+        self.flush()
+        try:
+            self.conn.execute(ID_INDEX)
+            return []
+        except sqlite3.IntegrityError:
+            pass
+        sql = (
+            "SELECT c.id, q.id_line, q.id_col, q.claim_line "
+            "FROM claims c JOIN temp.quote_at q ON q.claim = c.rowid "
+            "WHERE c.id IN (SELECT id FROM claims GROUP BY id HAVING count(*) > 1) ORDER BY c.id, c.rowid"
+        )
+        out: list[tuple[str, int, int, int]] = []
+        first: dict[str, int] = {}
+        for ident, line, column, claim_line in self.conn.execute(sql):
+            if ident in first:
+                out.append((ident, line, column, first[ident]))
+            else:
+                first[ident] = claim_line
+        return sorted(out, key=lambda d: (d[1], d[2]))
+
+    def quotes(self, source_id: str) -> Iterator[tuple[str, str, int, int]]:
+        if not self.indexed:
+            self.flush()
+            self.conn.execute(SOURCE_INDEX)
+            self.indexed = True
+        no = self.sources.get(source_id)
+        if no is None:
+            return iter(())
+        sql = (
+            "SELECT c.id, c.quote, q.line, q.col FROM claims c JOIN temp.quote_at q ON q.claim = c.rowid "
+            "WHERE c.source = ?"
+        )
+        return iter(self.conn.execute(sql, (no,)).fetchall())
+
+
+def build(
+    conn: sqlite3.Connection,
+    events_path: Path,
+    identity: Callable[[], tuple[str, Any, list[tuple[str, int, int | None, bytes]]]],
+    *,
+    progress: Progress | None = None,
+) -> Parts:
+    """Fill an empty database from the dataset; DatasetError (nothing committed) if it is invalid.
+
+    ``identity()`` gives the dataset's key and its files' signature (fresh.py) once it has been
+    validated: a file that is not a dataset (gigabytes of NUL) is refused before it is hashed.
+    """
+    conn.execute("PRAGMA page_size = 8192")  # before anything is written
+    conn.execute("PRAGMA auto_vacuum = INCREMENTAL")  # the pages FTS5's merges free are given back
+    conn.execute("PRAGMA journal_mode = OFF")  # a temporary file, renamed only when complete
+    conn.execute("PRAGMA synchronous = OFF")
+    conn.execute("PRAGMA cache_size = -32000")  # KiB
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute("BEGIN")
+    _script(conn, TABLES + fts.SCHEMA)
+    conn.execute(
+        "CREATE TEMP TABLE quote_at(claim INTEGER PRIMARY KEY, line INTEGER, col INTEGER, "
+        "claim_line INTEGER, id_line INTEGER, id_col INTEGER)"
+    )
+    sink = _Sink(conn)
+    reading = None if progress is None else (lambda done, total: progress("reading", done, total))
+    parts = stream(events_path, sink, progress=reading)
+    sink.flush()
+    conn.execute("DROP TABLE temp.quote_at")
+    if sink.late_pub:
+        conn.execute("UPDATE claims SET pub = (SELECT pub FROM sources WHERE sources.no = claims.source)")
+    if not sink.indexed:
+        conn.execute(SOURCE_INDEX)
+    _script(conn, INDEXES)
+    if sink.text_from is not None:
+        _index_text(conn, parts, sink.text_from, progress)
+    fts.finish(conn)
+    _script(conn, STATS)
+    key, stat, texts = identity()
+    conn.executemany("INSERT INTO source_files VALUES (?, ?, ?, ?)", texts)
+    meta = {
+        "schema": SCHEMA_VERSION,
+        "pakru": __version__,
+        "key": key,
+        "stat": "" if stat is None else fresh.as_text(stat),
+        "dataset": parts.path,
+        "sources_dir": os.path.abspath(parts.sources_dir),
+        "claims": str(parts.claims),
+    }
+    conn.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+    conn.execute("COMMIT")
+    conn.executescript("PRAGMA incremental_vacuum;")  # stepped to its end, unlike execute()
+    return parts
+
+
+def _script(conn: sqlite3.Connection, sql: str) -> None:
+    """Each statement of a script, inside the open transaction (executescript would commit)."""
+    statement = ""
+    for line in sql.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            conn.execute(statement)
+            statement = ""
+
+
+def _index_text(conn: sqlite3.Connection, parts: Parts, first: int, progress: Progress | None) -> None:
+    """The full-text rows of the claims from ``first`` on, from the rows read back."""
+    sources = {s.id: s for s in parts.sources}
+    topics = {t.id: t for t in parts.topics}
+    events = {e.id: e for e in parts.events}
+    aliases = {a.name: a.aliases for a in parts.actors}
+    total = parts.claims
+    cursor = conn.cursor()  # a second cursor reads while the first writes the index
+    sql = f"SELECT {CLAIM_COLUMNS} FROM {CLAIM_FROM} WHERE claims.rowid >= ? ORDER BY claims.rowid"
+    rows = cursor.execute(sql, (first,))
+    done = 0
+    while batch := rows.fetchmany(BATCH):
+        texts = []
+        for row in batch:
+            c = claim_of(row)
+            event = events[c.event] if c.event is not None else None
+            texts.append(
+                (row[0], fts.row_text(c, sources[c.source], [topics[t] for t in c.topics], aliases, event))
+            )
+        fts.insert(conn, texts)
+        done += len(batch)
+        if progress is not None:
+            progress("indexing", done, total - first + 1)

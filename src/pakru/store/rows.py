@@ -1,0 +1,220 @@
+"""Records read back from the database: a claim, a source, an event, and the lazy collections
+that give a Dataset its sources and events without reading them all."""
+
+from __future__ import annotations
+
+import functools
+import sqlite3
+import zlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar, overload
+
+from pakru.dates import EdtfDate, parse_edtf
+from pakru.model import DATE_BASES, KINDS, Claim, Event, Outlook, Source
+
+T = TypeVar("T")
+SEP = "\x1f"  # joins a claim's topics and actors; no id or name holds it
+
+# A claim with its source's and event's ids, from `claims` joined to `sources` and `events`
+CLAIM_COLUMNS = (
+    "claims.rowid, claims.id, sources.id, claims.date, claims.date_basis, claims.kind, claims.summary, "
+    "claims.quote, claims.topics, claims.actors, claims.date_note, events.id, claims.stance, claims.crc"
+)
+CLAIM_FROM = "claims JOIN sources ON sources.no = claims.source LEFT JOIN events ON events.no = claims.event"
+SOURCE_COLUMNS = (
+    "id, title, author, author_note, outlet, outlet_basis, published, published_basis, text, "
+    "outlook_score, outlook_label, outlook_quote, crc"
+)
+EVENT_COLUMNS = "id, label, note, crc"
+
+_date = functools.lru_cache(maxsize=4096)(parse_edtf)
+
+
+class DamagedCache(Exception):
+    """A database found damaged while a command reads it: remove it and run the command again."""
+
+    def __init__(self, reason: str, path: str | None = None) -> None:
+        super().__init__(f"the cache {path} is damaged ({reason})" if path else f"damaged cache ({reason})")
+        self.reason, self.path = reason, path
+
+
+class StaleCache(DamagedCache):
+    """A source text changed since the database was built (found when a claim of it is shown):
+    an ordinary miss, rebuilt without a warning."""
+
+
+def row_crc(values: Sequence[object]) -> int:
+    """A checksum of a record's values as they are read back, types included (repr quotes text,
+    not numbers): a row altered by damage (a changed letter, a number stored as text) no longer
+    matches the one it was written with."""
+    return zlib.crc32(repr(tuple(values)).encode("utf-8", "surrogatepass")) - (1 << 31)  # 4 bytes in SQLite
+
+
+def checked(row: Sequence[Any]) -> Sequence[Any]:
+    """The row's values without its checksum (its last column), or DamagedCache."""
+    values, crc = row[:-1], row[-1]
+    if zlib.crc32(repr(tuple(values)).encode("utf-8", "surrogatepass")) - (1 << 31) != crc:
+        raise DamagedCache("a record does not match its checksum")
+    return values
+
+
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(text.split(SEP)) if text else ()
+
+
+def claim_of(row: Sequence[Any]) -> Claim:
+    """A Claim from a row of CLAIM_COLUMNS (its rowid first, dropped)."""
+    cid, source, date, basis, kind, summary, quote, topics, actors, note, event, stance = checked(row[1:])
+    return Claim(
+        cid,
+        source,
+        None if date is None else _date(date),
+        DATE_BASES[basis],
+        KINDS[kind],
+        summary,
+        quote,
+        _split(topics),
+        _split(actors),
+        note,
+        event,
+        stance,
+    )
+
+
+def source_of(row: Sequence[Any]) -> Source:
+    sid, title, author, note, outlet, basis, published, pbasis, text, score, label, quote = checked(row)
+    return Source(
+        sid, title, author, note, outlet, basis, _date(published), pbasis, text, Outlook(score, label, quote)
+    )
+
+
+def event_of(row: Sequence[Any]) -> Event:
+    return Event(*checked(row))
+
+
+def date_of(text: str) -> EdtfDate:
+    return _date(text)
+
+
+def decoded(make: Callable[[Sequence[Any]], T], row: Sequence[Any]) -> T:
+    """make(row); a row that cannot be read as its record is damage."""
+    try:
+        return make(row)
+    except DamagedCache:
+        raise
+    except (TypeError, ValueError, IndexError, KeyError, AttributeError) as exc:
+        raise DamagedCache(f"a record cannot be read: {type(exc).__name__}: {exc}") from None
+
+
+class Rows(Sequence[T]):
+    """A table's records in dataset order, read when asked for (all of them only by iteration)."""
+
+    def __init__(
+        self, conn: sqlite3.Connection, table: str, columns: str, make: Callable[[Sequence[Any]], T]
+    ):
+        self.conn, self.table, self.columns, self.make = conn, table, columns, make
+        self._all: list[T] | None = None
+        self._len: int | None = None
+
+    def __len__(self) -> int:
+        if self._len is None:
+            self._len = self.conn.execute(f"SELECT count(*) FROM {self.table}").fetchone()[0]
+        return self._len
+
+    def _every(self) -> list[T]:
+        if self._all is None:
+            rows = self.conn.execute(f"SELECT {self.columns} FROM {self.table} ORDER BY pos")
+            self._all = [decoded(self.make, r) for r in rows]
+        return self._all
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self._every())
+
+    @overload
+    def __getitem__(self, i: int) -> T: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[T]: ...
+    def __getitem__(self, i: int | slice) -> T | list[T]:
+        return self._every()[i]
+
+
+class ById(Mapping[str, T]):
+    """A table's records by id, each read once, when first asked for."""
+
+    def __init__(
+        self, conn: sqlite3.Connection, table: str, columns: str, make: Callable[[Sequence[Any]], T]
+    ):
+        self.conn, self.table, self.columns, self.make = conn, table, columns, make
+        self._memo: dict[str, T] = {}
+
+    def __getitem__(self, key: str) -> T:
+        got = self._memo.get(key)
+        if got is None:
+            row = self.conn.execute(
+                f"SELECT {self.columns} FROM {self.table} WHERE id = ?", (key,)
+            ).fetchone()
+            if row is None:
+                raise KeyError(key)
+            got = self._memo[key] = decoded(self.make, row)
+        return got
+
+    def __iter__(self) -> Iterator[str]:
+        return (r[0] for r in self.conn.execute(f"SELECT id FROM {self.table} ORDER BY pos"))
+
+    def __len__(self) -> int:
+        return int(self.conn.execute(f"SELECT count(*) FROM {self.table}").fetchone()[0])
+
+    def __contains__(self, key: object) -> bool:
+        if key in self._memo:
+            return True
+        return self.conn.execute(f"SELECT 1 FROM {self.table} WHERE id = ?", (key,)).fetchone() is not None
+
+
+class SqlClaims:
+    """The claims of a database, as model.ClaimSet: every answer a query."""
+
+    def __init__(self, conn: sqlite3.Connection, check: Callable[[Claim], Claim] = lambda c: c) -> None:
+        self.conn = conn
+        self.check = check  # Store.checked: is the claim's source text as validated
+
+    def __len__(self) -> int:
+        return int(self.conn.execute("SELECT max(rowid) FROM claims").fetchone()[0] or 0)
+
+    def __iter__(self) -> Iterator[Claim]:
+        return map(
+            claim_of, self.conn.execute(f"SELECT {CLAIM_COLUMNS} FROM {CLAIM_FROM} ORDER BY claims.rowid")
+        )
+
+    def get(self, claim_id: str) -> Claim | None:
+        row = self.conn.execute(
+            f"SELECT {CLAIM_COLUMNS} FROM {CLAIM_FROM} WHERE claims.id = ?", (claim_id,)
+        ).fetchone()
+        return None if row is None else self.check(decoded(claim_of, row))
+
+    def count_by_source(self) -> dict[str, int]:
+        sql = "SELECT sources.id, sc.claims FROM source_claims sc JOIN sources ON sources.no = sc.source"
+        return dict(self.conn.execute(sql))
+
+    def count_by_topic_and_source(self) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = {}
+        sql = (
+            "SELECT topics.id, sources.id, ts.claims FROM topic_source ts "
+            "JOIN topics ON topics.no = ts.topic JOIN sources ON sources.no = ts.source"
+        )
+        for topic, source, n in self.conn.execute(sql):
+            out.setdefault(topic, {})[source] = n
+        return out
+
+    def of_event(self, event_id: str) -> list[Claim]:
+        sql = (
+            f"SELECT {CLAIM_COLUMNS} FROM {CLAIM_FROM} WHERE claims.event = "
+            "(SELECT no FROM events WHERE id = ?) ORDER BY claims.rowid"
+        )
+        return [self.check(decoded(claim_of, r)) for r in self.conn.execute(sql, (event_id,))]
+
+    def near_ids(self, claim_id: str, n: int = 25) -> list[str]:
+        """Ids either side of one in sort order, and ids sharing its first letters."""
+        conn = self.conn
+        after = conn.execute("SELECT id FROM claims WHERE id >= ? ORDER BY id LIMIT ?", (claim_id, n))
+        before = conn.execute("SELECT id FROM claims WHERE id < ? ORDER BY id DESC LIMIT ?", (claim_id, n))
+        return [r[0] for r in [*before, *after]]

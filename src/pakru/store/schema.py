@@ -1,0 +1,134 @@
+"""The tables of a dataset's database (full-text search is in fts.py)."""
+
+SCHEMA_VERSION = "1"
+APPLICATION_ID = 0x70616B72  # "pakr": marks a pakru database, checked before anything is read
+UNDATED_LO = 10_000_000  # after every real day ordinal, so that undated claims sort last
+
+TABLES = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE sources(
+    no INTEGER PRIMARY KEY,   -- the number claims refer to it by
+    pos INTEGER NOT NULL,     -- its place in the dataset
+    id TEXT NOT NULL UNIQUE, title TEXT NOT NULL, author TEXT, author_note TEXT,
+    outlet TEXT, outlet_basis TEXT, published TEXT NOT NULL, published_basis TEXT NOT NULL,
+    text TEXT NOT NULL, outlook_score INTEGER NOT NULL, outlook_label TEXT NOT NULL,
+    outlook_quote TEXT NOT NULL, pub INTEGER NOT NULL, pub_end INTEGER NOT NULL,  -- publication days
+    crc INTEGER NOT NULL
+);
+CREATE TABLE topics(no INTEGER PRIMARY KEY, pos INTEGER NOT NULL, id TEXT NOT NULL UNIQUE,
+    label TEXT NOT NULL, aliases TEXT NOT NULL, crc INTEGER NOT NULL);  -- aliases joined by U+001F
+CREATE TABLE actors(pos INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, aliases TEXT NOT NULL,
+    crc INTEGER NOT NULL);
+CREATE TABLE events(no INTEGER PRIMARY KEY, pos INTEGER NOT NULL, id TEXT NOT NULL UNIQUE,
+    label TEXT NOT NULL, note TEXT, crc INTEGER NOT NULL);
+CREATE TABLE claims(
+    rowid INTEGER PRIMARY KEY,  -- dataset order, from 1
+    id TEXT NOT NULL,
+    source INTEGER NOT NULL,    -- sources.no
+    date TEXT,                  -- EDTF as written; NULL if undated
+    lo INTEGER, hi INTEGER,     -- first and last day ordinal; NULL if undated
+    pub INTEGER NOT NULL,       -- the source's publication day ordinal
+    date_basis INTEGER NOT NULL, kind INTEGER NOT NULL,  -- indexes into model.DATE_BASES, KINDS
+    summary TEXT NOT NULL, quote TEXT NOT NULL,
+    topics TEXT NOT NULL, actors TEXT NOT NULL,       -- ids and names joined by U+001F
+    date_note TEXT, event INTEGER, stance INTEGER,    -- events.no
+    crc INTEGER NOT NULL       -- rows.row_crc of the record as read back: damage is noticed
+);
+CREATE TABLE source_files(name TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime INTEGER,
+    digest BLOB NOT NULL) WITHOUT ROWID;  -- each source text as validated (mtime NULL: too recent)
+CREATE TABLE claim_topics(topic INTEGER NOT NULL, claim INTEGER NOT NULL,
+    PRIMARY KEY(topic, claim)) WITHOUT ROWID;
+"""
+
+# Timeline order: dated claims by first day, last day, publication day; undated claims last, by
+# publication day; then dataset order. The index holds exactly these expressions, so that
+# `ORDER BY TIMELINE_ORDER LIMIT n` reads n entries of it.
+TIMELINE_KEY = "ifnull(lo, 10000000), ifnull(hi, pub), iif(lo IS NULL, 0, pub)"
+TIMELINE_ORDER = (
+    "ifnull(claims.lo, 10000000), ifnull(claims.hi, claims.pub), "
+    "iif(claims.lo IS NULL, 0, claims.pub), claims.rowid"
+)
+# Compare's order within a source: undated last, then first and last day, then id
+DATE_ORDER = "claims.lo IS NULL, claims.lo, claims.hi, claims.id"
+
+# Made after the claims are in: one sort each, instead of a B-tree kept in order row by row.
+INDEXES = f"""
+CREATE INDEX claims_timeline ON claims({TIMELINE_KEY});
+CREATE INDEX claims_event ON claims(event, {TIMELINE_KEY}) WHERE event IS NOT NULL;
+CREATE INDEX claims_kind ON claims(kind);
+"""
+SOURCE_INDEX = "CREATE INDEX claims_source ON claims(source);"  # made first: the quote check uses it
+ID_INDEX = "CREATE UNIQUE INDEX claims_id ON claims(id);"  # made first: it finds duplicate ids
+
+# What compare and topics count, once, at build: (topic, source) -> claims, stance sum and count
+STATS = """
+CREATE TABLE topic_source(topic INTEGER NOT NULL, source INTEGER NOT NULL, claims INTEGER NOT NULL,
+    stance_sum INTEGER NOT NULL, stances INTEGER NOT NULL, PRIMARY KEY(topic, source)) WITHOUT ROWID;
+INSERT INTO topic_source
+    SELECT ct.topic, c.source, count(*), ifnull(sum(c.stance), 0), count(c.stance)
+    FROM claim_topics ct JOIN claims c ON c.rowid = ct.claim GROUP BY ct.topic, c.source;
+CREATE TABLE source_claims(source INTEGER PRIMARY KEY, claims INTEGER NOT NULL);
+INSERT INTO source_claims SELECT source, count(*) FROM claims GROUP BY source;
+CREATE TABLE topic_event(topic INTEGER NOT NULL, event INTEGER NOT NULL, sources INTEGER NOT NULL,
+    first INTEGER NOT NULL, PRIMARY KEY(topic, event)) WITHOUT ROWID;
+INSERT INTO topic_event
+    SELECT ct.topic, c.event, count(DISTINCT c.source), min(ifnull(c.lo, 10000000))
+    FROM claim_topics ct JOIN claims c ON c.rowid = ct.claim WHERE c.event IS NOT NULL
+    GROUP BY ct.topic, c.event;
+CREATE INDEX topic_event_shared ON topic_event(topic, first) WHERE sources > 1;
+CREATE TABLE event_sources(event INTEGER PRIMARY KEY, sources INTEGER NOT NULL);
+INSERT INTO event_sources
+    SELECT event, count(DISTINCT source) FROM claims WHERE event IS NOT NULL GROUP BY event;
+"""
+
+# Every table a complete database has, with its columns: checked when one is opened
+EXPECTED = {
+    "meta": ("key", "value"),
+    "sources": (
+        "no",
+        "pos",
+        "id",
+        "title",
+        "author",
+        "author_note",
+        "outlet",
+        "outlet_basis",
+        "published",
+        "published_basis",
+        "text",
+        "outlook_score",
+        "outlook_label",
+        "outlook_quote",
+        "pub",
+        "pub_end",
+        "crc",
+    ),
+    "topics": ("no", "pos", "id", "label", "aliases", "crc"),
+    "actors": ("pos", "name", "aliases", "crc"),
+    "events": ("no", "pos", "id", "label", "note", "crc"),
+    "claims": (
+        "rowid",
+        "id",
+        "source",
+        "date",
+        "lo",
+        "hi",
+        "pub",
+        "date_basis",
+        "kind",
+        "summary",
+        "quote",
+        "topics",
+        "actors",
+        "date_note",
+        "event",
+        "stance",
+        "crc",
+    ),
+    "claim_topics": ("topic", "claim"),
+    "source_files": ("name", "size", "mtime", "digest"),
+    "topic_source": ("topic", "source", "claims", "stance_sum", "stances"),
+    "source_claims": ("source", "claims"),
+    "event_sources": ("event", "sources"),
+    "topic_event": ("topic", "event", "sources", "first"),
+}
