@@ -151,3 +151,25 @@ def test_a_source_text_rewritten_in_place_is_noticed_when_shown(dataset_copy: Pa
     store.file.unlink()
     with pytest.raises(DatasetError, match="quote not found in source 'beta'"):
         open_store(dataset_copy)
+
+
+def test_open_interval_ends_survive_the_cache(dataset_copy: Path) -> None:
+    """An open end (2016/..) and an open start (../2016) read back from the database, built and
+    then from the cache, as the YAML says them: labels, and date.max / date.min as the open end."""
+    from datetime import date
+
+    from pakru.dates import parse_edtf
+
+    text = dataset_copy.read_text(encoding="utf-8")
+    assert text.count('date: "2016/.."') == 1
+    for _ in range(2):  # built, then from the cache
+        since = open_store(dataset_copy).dataset.claim("alpha-006")
+        assert since is not None and since.date == parse_edtf("2016/..")
+        assert since.date.label == "since 2016" and since.date.end == date.max
+    dataset_copy.write_text(text.replace('date: "2016/.."', 'date: "../2016"'), encoding="utf-8")
+    for expect_cached in (False, True):
+        store = open_store(dataset_copy)
+        until = store.dataset.claim("alpha-006")
+        assert store.from_cache is expect_cached
+        assert until is not None and until.date == parse_edtf("../2016")
+        assert until.date.label == "until 2016" and until.date.start == date.min

@@ -156,3 +156,21 @@ def test_timeline_order_matches_a_plain_sort(shipped_dataset, shipped_store) -> 
                 left -= len(shown[-1])
             got = timeline.build(shipped_store, f, limit=limit)
             assert [[c.id for c in e.claims] for e in got.entries] == shown
+
+
+def test_an_open_start_sorts_by_its_end(fixture_dataset) -> None:  # type: ignore[no-untyped-def]
+    """ "until 2017" (../2017) is filed under the 2010s and sits among them by its end, not before
+    every dated claim (its first day is date.min)."""
+    from pakru.dates import parse_edtf
+    from pakru.model import Dataset
+    from storedata import store_of
+
+    d = fixture_dataset
+    until = [c._replace(date=parse_edtf("../2017")) if c.id == "alpha-006" else c for c in d.claims]
+    store = store_of(Dataset.of(d.sources, d.topics, d.actors, d.events, until, d.path, d.sources_dir))
+    t = timeline.build(store)
+    firsts = [e.claims[0].id for e in t.entries if e.heading != timeline.UNDATED]
+    # after the 2017 helicopters (2017-01-01 on), before the 2018 claims; never first
+    assert firsts == ["beta-001", "alpha-003", "alpha-007", "alpha-006", "alpha-002", "alpha-004"]
+    entry = next(e for e in t.entries if "alpha-006" in {c.id for c in e.claims})
+    assert entry.heading == "2010s"

@@ -1,6 +1,6 @@
 """The tables of a dataset's database (full-text search is in fts.py)."""
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: an open start sorts by its end
 APPLICATION_ID = 0x70616B72  # "pakr": marks a pakru database, checked before anything is read
 UNDATED_LO = 10_000_000  # after every real day ordinal, so that undated claims sort last
 
@@ -40,12 +40,14 @@ CREATE TABLE claim_topics(topic INTEGER NOT NULL, claim INTEGER NOT NULL,
     PRIMARY KEY(topic, claim)) WITHOUT ROWID;
 """
 
-# Timeline order: dated claims by first day, last day, publication day; undated claims last, by
+# Timeline order: dated claims by first day (an open start, "until 2016", by its last day: its
+# first day is date.min, day 1, and the timeline files it under its end's decade), last day,
+# publication day; undated claims last, by
 # publication day; then dataset order. The index holds exactly these expressions, so that
 # `ORDER BY TIMELINE_ORDER LIMIT n` reads n entries of it.
-TIMELINE_KEY = "ifnull(lo, 10000000), ifnull(hi, pub), iif(lo IS NULL, 0, pub)"
+TIMELINE_KEY = "ifnull(iif(lo = 1, hi, lo), 10000000), ifnull(hi, pub), iif(lo IS NULL, 0, pub)"
 TIMELINE_ORDER = (
-    "ifnull(claims.lo, 10000000), ifnull(claims.hi, claims.pub), "
+    "ifnull(iif(claims.lo = 1, claims.hi, claims.lo), 10000000), ifnull(claims.hi, claims.pub), "
     "iif(claims.lo IS NULL, 0, claims.pub), claims.rowid"
 )
 # Compare's order within a source: undated last, then first and last day, then id
