@@ -14,6 +14,7 @@ CORE = [
     "errors",
     "yamlnodes",
     "load",
+    "textfile",
     "records",
     "check",
     "query",

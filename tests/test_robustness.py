@@ -30,8 +30,8 @@ from pakru_procs import Zygote, run_as_nobody, shared_folder, timed, zygote_fixt
 TEXT = (FIXTURE / "events.yaml").read_text(encoding="utf-8")
 BETA = (FIXTURE / "sources" / "beta.txt").read_text(encoding="utf-8")
 L_END = (FIXTURE / "events.yaml").read_bytes().count(b"\n") + 1  # the line after the last
-DATASET_LIMIT = 4 * 1024**3  # load.MAX_FILE_BYTES: a guard, not a dataset size limit
-TEXT_LIMIT = 256 * 1024**2  # load.MAX_TEXT_BYTES: a file read whole
+DATASET_LIMIT = 4 * 1024**3  # textfile.MAX_FILE_BYTES: a guard, not a dataset size limit
+TEXT_LIMIT = 256 * 1024**2  # textfile.MAX_TEXT_BYTES: a file read whole
 PWNED = "PWNED"  # what the os.system payloads would create in the dataset folder
 Build = Callable[[Path], "Path | None"]  # breaks the dataset in a folder; returns --data if not the folder
 

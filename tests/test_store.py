@@ -173,3 +173,26 @@ def test_open_interval_ends_survive_the_cache(dataset_copy: Path) -> None:
         assert store.from_cache is expect_cached
         assert until is not None and until.date == parse_edtf("../2016")
         assert until.date.label == "until 2016" and until.date.start == date.min
+
+
+def test_store_where_keeps_undated_claims_with_undated(shipped_dataset, shipped_store) -> None:  # type: ignore[no-untyped-def]
+    """--undated: with date bounds, Store.where keeps the undated claims too, as query.apply does."""
+    from datetime import date
+
+    from pakru import query
+
+    d = shipped_dataset
+    cases = [
+        query.Filters(start=date(2014, 1, 1), undated=True),
+        query.Filters(end=date(1971, 12, 31), undated=True, sources=("rizvi",)),
+        query.Filters(start=date(2016, 6, 1), end=date(2018, 3, 1), undated=True, topics=("india",)),
+        query.Filters(undated=True),
+    ]
+    for f in cases:
+        where, params = shipped_store.where(f)
+        got = [c.id for c in shipped_store.claims_at(shipped_store.rowids(where, params, "claims.rowid"))]
+        assert got == [c.id for c in query.apply(d.claims, f)], f
+        if f.start is not None:
+            assert any(
+                c.date is None for c in shipped_store.claims_at(shipped_store.rowids(where, params, "1"))
+            )

@@ -167,7 +167,7 @@ class _Positions:
     """Where each claim's and event's fields are, from a second parse of the file (check only)."""
 
     def __init__(self, events_path: Path) -> None:
-        from pakru.load import read_text
+        from pakru.textfile import read_text
         from pakru.yamlnodes import Map, Scalar, parse
 
         self.claims: dict[str, dict[str, tuple[int, int]]] = {}

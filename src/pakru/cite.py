@@ -68,7 +68,7 @@ def _squash(text: str) -> str:
 
 
 def source_text(dataset: Dataset, source: Source) -> str:
-    from pakru.load import read_text
+    from pakru.textfile import read_text
 
     return read_text(Path(dataset.sources_dir) / source.text, "source text")
 
