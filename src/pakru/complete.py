@@ -4,17 +4,25 @@ Called only while the shell completes a word (typer's --install-completion insta
 a normal run never imports this module or opens the dataset for it.
 """
 
-from pakru.model import Dataset
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pakru.store.open import Store
 
 
-def _names(dataset: Dataset, what: str) -> list[str]:
+def _names(store: "Store", what: str, incomplete: str) -> list[str]:
+    dataset = store.dataset
     if what == "topic":
         return [t.id for t in dataset.topics]
     if what == "source":
         return [s.id for s in dataset.sources]
     if what == "event":
         return [e.id for e in dataset.events]
-    return [c.id for c in dataset.claims]
+    # claim ids read from the table, no claim built: LIKE is case-insensitive for ASCII, the
+    # final filter in candidates() for the rest
+    pattern = incomplete.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    sql = "SELECT id FROM claims WHERE id LIKE ? ESCAPE '\\' ORDER BY rowid"
+    return [r[0] for r in store.conn.execute(sql, (pattern,))]
 
 
 def candidates(data: str | None, what: str, incomplete: str) -> list[str]:
@@ -24,8 +32,8 @@ def candidates(data: str | None, what: str, incomplete: str) -> list[str]:
     from pakru.store.open import open_store
 
     try:
-        dataset = open_store(data, use_cache=True).dataset  # warnings and progress: silent
+        store = open_store(data, use_cache=True)  # warnings and progress: silent
     except (PakruError, OSError):
         return []
     start = incomplete.casefold()
-    return [name for name in _names(dataset, what) if name.casefold().startswith(start)]
+    return [name for name in _names(store, what, incomplete) if name.casefold().startswith(start)]
