@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from pakru import timeline
 from pakru.compare import Bounds, compare
-from pakru.query import Filters
+from pakru.model import Claim
+from pakru.query import Filters, apply
 
 
 def test_order_grouping_and_undated(fixture_store) -> None:  # type: ignore[no-untyped-def]
@@ -83,7 +84,6 @@ def test_limit_counts_claims_and_cuts_groups(fixture_store) -> None:  # type: ig
 def test_compare_matches_a_plain_reading_on_every_topic(shipped_dataset, shipped_store) -> None:  # type: ignore[no-untyped-def]
     """compare() sorts and groups in SQL; this is the same thing said the slow way, on the shipped
     data in memory, for every topic and a source filter."""
-    from pakru.model import Claim
 
     def _chronological(c: Claim) -> tuple[bool, tuple[int, int], str]:
         return (c.date is None, c.date.sort_key if c.date else (0, 0), c.id)
@@ -115,7 +115,6 @@ def test_compare_matches_a_plain_reading_on_every_topic(shipped_dataset, shipped
 def test_timeline_order_matches_a_plain_sort(shipped_dataset, shipped_store) -> None:  # type: ignore[no-untyped-def]
     """order() reads the date-order index; this is the same order from a tuple key over the
     shipped data in memory, whole, per source and per kind, whole and cut at several limits."""
-    from pakru.model import Claim
 
     d = shipped_dataset
     published = {s.id: s.published.start.toordinal() for s in d.sources}
@@ -174,3 +173,37 @@ def test_an_open_start_sorts_by_its_end(fixture_dataset) -> None:  # type: ignor
     assert firsts == ["beta-001", "alpha-003", "alpha-007", "alpha-006", "alpha-002", "alpha-004"]
     entry = next(e for e in t.entries if "alpha-006" in {c.id for c in e.claims})
     assert entry.heading == "2010s"
+
+
+def test_the_grid_counts_in_sql_what_a_plain_reading_counts(shipped_dataset, shipped_store) -> None:  # type: ignore[no-untyped-def]
+    """viewpoint_grid on the store (build-time counts without filters, one GROUP BY with them)
+    against the claims in memory: per topic and source, the claims and their mean stance."""
+    from datetime import date
+
+    from pakru.grid import viewpoint_grid
+
+    d = shipped_dataset
+    some = tuple(sorted(d.sources, key=lambda s: s.published.sort_key)[1:4])
+    for f, sources in [
+        (Filters(), None),
+        (Filters(kinds=("prediction",)), None),
+        (Filters(start=date(2014, 1, 1), undated=True), some),
+        (Filters(end=date(2000, 12, 31)), None),
+    ]:
+        g = viewpoint_grid(shipped_store, f, sources, f.kinds)
+        chosen = sources or tuple(d.sources)
+        passed = [c for c in apply(d.claims, f) if c.source in {s.id for s in chosen}]
+        expect: dict[str, dict[str, list[Claim]]] = {}
+        for c in passed:
+            for t in c.topics:
+                expect.setdefault(t, {}).setdefault(c.source, []).append(c)
+        assert {t.id for t in g.topics} == set(expect), f
+        counts = [sum(len(v) for v in expect[t.id].values()) for t in g.topics]
+        assert counts == sorted(counts, reverse=True)
+        for t in g.topics:
+            for s in g.sources:
+                mine = expect[t.id].get(s.id, [])
+                stances = [c.stance for c in mine if c.stance is not None]
+                cell = g.cells[t.id][s.id]
+                assert cell.claims == len(mine)
+                assert cell.stance == (round(sum(stances) / len(stances), 1) if stances else None)
