@@ -69,7 +69,7 @@ def test_no_cache_reads_the_yaml(dataset_copy: Path) -> None:
 
 
 def test_cached_index_is_the_built_index(dataset_copy: Path) -> None:
-    from pakru.search import SearchIndex
+    from pakru.searchindex import SearchIndex
 
     store.open_dataset(dataset_copy)
     loaded = store.open_dataset(dataset_copy)

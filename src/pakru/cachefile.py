@@ -76,7 +76,7 @@ def write(out: IO[bytes], d: Dataset, key: str, stat: list[Any] | None) -> None:
     """
     from array import array  # only here: a run that reads the cache never needs it
 
-    from pakru.search import IndexBuilder
+    from pakru.searchindex import IndexBuilder
 
     t = d.claims
     sections: dict[str, list[Any]] = {}  # name: [offset, length, CRC-32 or None]

@@ -1,285 +1,384 @@
-"""Fuzzy, typo-tolerant search over claims.
+"""Search that answers questions: SQLite FTS5 over the claims, ranked by the evidence they hold.
 
-How it ranks: the query is folded (case, accents, punctuation) and split into
-words. Each word is expanded, with rapidfuzz over the dataset's vocabulary, to
-the words it could mean ("gwadr" -> "gwadar"). A claim scores, for each query
-word, the similarity of the best expansion it contains, weighted by the field
-it was found in; its score is the mean over the query's words. Scoring per word
-rather than per text keeps long claims from winning by length, and the
-vocabulary step keeps the per-claim work to one regular-expression scan.
+A query is read into *terms*: each word that is not a common word ("why", "did", "the"), each
+"quoted phrase", and each name of an actor or topic (matched as a whole, so "Islamic State" is
+one term). A term is found through its alternatives, each with a factor:
+
+- the term as typed (1.0), stemmed by FTS5's porter tokenizer ("annexation" finds "annexed");
+- its synonyms from the data (0.85): the other names of the same actor or topic ("Daesh" finds
+  "ISIS" and "Islamic State"; "Mi35" finds "Mi-35");
+- for a word no claim contains, the dataset's words within its edit budget (typos: 0.5 for one
+  edit, 0.4 for two; see ``edit_budget``), never a common word.
+
+Where it is found counts too: a claim's own text (summary, quote) 1.0, the names of its actors,
+event and source 0.6, the names of its topics 0.3 (every claim of a topic carries them).
+
+A claim's score (0–100) is the share of the query's evidence it holds: the sum over the terms it
+matches of (term weight × factors), over the sum of all the terms' weights, where a term's
+weight is its BM25 inverse document frequency (rare words weigh more; a word no claim holds
+weighs most). 100 means every term found as typed in the claim's own text. Claims are ranked by
+score, then by FTS5's bm25() with column weights. No term is required, and a claim that only
+shares common words with the query is never a match.
 """
 
-import bisect
+from __future__ import annotations
+
+import math
 import re
-from array import array
-from collections.abc import Callable, Collection, Iterator, Sequence
-from typing import Any, NamedTuple
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from pakru import textnorm
+from pakru.errors import QueryError
 from pakru.model import Claim, Dataset
+from pakru.store import fts
 
-# Every claim is indexed as these fields, in this order.
-FIELDS = ("summary", "quote", "topics", "actors", "event", "source")
-WEIGHTS = {"summary": 1.0, "quote": 1.0, "topics": 0.95, "actors": 0.95, "event": 0.9, "source": 0.85}
-SEPARATOR = "\x1f"  # between fields; fold() never produces it
-DEFAULT_CUTOFF = 60.0
+if TYPE_CHECKING:
+    import sqlite3
+
+    from pakru.query import Filters
+
+# Words that carry no evidence in a question or a keyword query. "us" is not one: it is the US.
 STOPWORDS = frozenset(
-    "a an and are as at be by for from in into is it its of on or that the this to was were with".split()
+    """a about above after again against all am an and any are as at be because been before being
+    below between both but by can could did do does doing done during each few for from further
+    had has have having he her here hers him his how i if in into is it its itself just me more
+    most my no nor not of off on once only or other our ours out over own same she should so some
+    such than that the their theirs them then there these they this those through to too under
+    until up very was we were what when where which while who whom whose why will with would you
+    your yours tell say says said explain describe happen happened happens""".split()
 )
 
-
-class SearchIndex(NamedTuple):
-    """The searchable text of every claim, folded once (and cached with the dataset)."""
-
-    corpus: str  # every field followed by SEPARATOR, claim after claim
-    starts: Sequence[int]  # offset of each field segment in corpus
-    vocabulary: tuple[str, ...]  # every distinct word, sorted
-
-    @classmethod
-    def build(cls, dataset: Dataset) -> "SearchIndex":
-        builder = IndexBuilder()
-        corpus = "".join(builder.chunks(dataset))
-        return cls(corpus, tuple(builder.starts), tuple(sorted(builder.vocabulary)))
+EXACT, SYNONYM, TYPO1, TYPO2 = 0, 1, 2, 3
+KIND_FACTOR = {EXACT: 1.0, SYNONYM: 0.85, TYPO1: 0.5, TYPO2: 0.4}
+# Column groups of claim_fts: (name shown as "matched", FTS5 column filter, factor)
+GROUPS = (
+    ("text", "{summary quote}", 1.0),
+    ("names", "{actors event source}", 0.6),
+    ("topics", "{topics}", 0.3),
+)
+BM25_WEIGHTS = (1.0, 0.8, 0.2, 0.4, 0.5, 0.3)  # COLUMNS order: summary, quote, topics, actors, event, source
+MAX_TYPOS = 5  # dataset words a misspelt word may stand for
+MIN_SCORE = 5  # below this a claim shares too little of the query to be shown
 
 
-class IndexBuilder:
-    """Makes the search index claim by claim: the corpus text, field offsets and vocabulary.
+class StoreLike(Protocol):
+    """What search needs of the store (issue 13's Store has these members)."""
 
-    SearchIndex.build joins the chunks in memory; the cache writer streams them to disk.
-    """
+    conn: sqlite3.Connection
+    dataset: Dataset
 
-    def __init__(self) -> None:
-        self.starts = array("q")  # offset of each field segment in the corpus
-        self.vocabulary: set[str] = set()
-        self._chars = 0
-        self._seen: set[str] = set()  # shared fields already split into words
-
-    def chunks(self, dataset: Dataset) -> Iterator[str]:
-        """Each claim's folded fields, each followed by SEPARATOR."""
-        starts, vocabulary, seen = self.starts, self.vocabulary, self._seen
-        for parts in folded_fields(dataset):
-            chars = self._chars
-            for part in parts:
-                starts.append(chars)
-                chars += len(part) + 1
-            self._chars = chars
-            summary, quote, *shared = parts
-            vocabulary.update(summary.split(), quote.split())  # a claim's own texts: new each time
-            for part in shared:  # topics, actors, event and source repeat: split each text once
-                if part not in seen:
-                    seen.add(part)
-                    vocabulary.update(part.split())
-            yield SEPARATOR.join(parts) + SEPARATOR
+    def claims_at(self, rowids: Sequence[int]) -> list[Claim]: ...
+    def where(self, f: Filters) -> tuple[str, tuple[Any, ...]]: ...
+    def attested_by(self, event_ids: Iterable[str]) -> dict[str, int]: ...
 
 
-def folded_fields(dataset: Dataset, batch: int = 1000) -> Iterator[list[str]]:
-    """For each claim, its FIELDS folded.
-
-    Claims' own texts (summary, quote) are folded a batch at a time with fold_many. The
-    other fields repeat from claim to claim: each is made and folded once per distinct
-    value (a claim's tuple of topics, of actors, its event, its source).
-    """
-    fold = textnorm.fold
-    memos: tuple[dict[Any, str], ...] = ({}, {}, {}, {})
-    makers: tuple[Callable[[Dataset, Any], str], ...] = (
-        _topics_text,
-        _actors_text,
-        _event_text,
-        _source_text,
-    )
-    claims = dataset.claims
-    for first in range(0, len(claims), batch):
-        chunk = claims[first : first + batch]
-        own = textnorm.fold_many([text for c in chunk for text in (c.summary, c.quote)])
-        for n, c in enumerate(chunk):
-            out = own[2 * n : 2 * n + 2]
-            for memo, make, key in zip(memos, makers, (c.topics, c.actors, c.event, c.source), strict=True):
-                folded = memo.get(key)
-                if folded is None:
-                    folded = memo[key] = fold(make(dataset, key))
-                out.append(folded)
-            yield out
-
-
-def _topics_text(dataset: Dataset, topics: tuple[str, ...]) -> str:
-    return " ".join(name for t in topics for name in dataset.topic_by_id[t].names)
-
-
-def _actors_text(dataset: Dataset, actors: tuple[str, ...]) -> str:
-    return " ".join(name for a in actors for name in (a, *dataset.actor_aliases.get(a, ())))
-
-
-def _event_text(dataset: Dataset, event: str | None) -> str:
-    return dataset.event_by_id[event].label if event else ""
-
-
-def _source_text(dataset: Dataset, source_id: str) -> str:
-    source = dataset.source_by_id[source_id]
-    return " ".join(filter(None, [source.author, source.title, source.outlet, source.id]))
+class Term(NamedTuple):
+    label: str  # as the user typed it, folded: "kahn", "arms embargo"
+    weight: float  # its inverse document frequency
+    alternatives: tuple[tuple[int, tuple[str, ...]], ...]  # (kind, tokens), exact first
+    present: bool  # some claim holds the term as typed (or a synonym of it)
 
 
 class Hit(NamedTuple):
     claim: Claim
-    score: float  # 0..100
-    matched: tuple[str, ...]  # fields, best first
-    terms: frozenset[str] = frozenset()  # folded words that matched
+    score: int  # 0..100: the share of the query's evidence the claim holds
+    matched: tuple[str, ...]  # column groups that matched: text, names, topics
+    terms: dict[str, str | None]  # each term -> the dataset word(s) it matched here, or None
+    approximate: bool  # some term matched only through a typo expansion
+    words: frozenset[str] = frozenset()  # folded words of the claim to highlight
+    attested_by: int | None = None  # sources that attest the claim's event
 
 
 class Results(NamedTuple):
     query: str
     hits: tuple[Hit, ...]
-    suggestions: tuple[str, ...] = ()  # when nothing matched: the closest topics or words
+    notices: tuple[str, ...] = ()  # said first: "no claim contains 'nuclear'; showing matches for ..."
+    terms: tuple[str, ...] = ()
+    ignored: tuple[str, ...] = ()  # common words left out of the search
 
 
-def query_words(query: str) -> list[str]:
-    words = textnorm.fold(query).split()
-    content = [w for w in words if w not in STOPWORDS]
-    return content or words
+def edit_budget(word: str) -> int:
+    """Edits a misspelt word may be away from a dataset word: none below 4 letters, 1 up to 8, 2 from 9."""
+    n = len(word)
+    return 0 if n < 4 or word.isdigit() else 1 if n <= 8 else 2
 
 
-def expand(word: str, vocabulary: Sequence[str]) -> dict[str, float]:
-    """The vocabulary words a query word may mean, with their similarity (0..100).
+class Piece(NamedTuple):
+    tokens: tuple[str, ...]
+    quoted: bool
+    negated: bool
 
-    A word the dataset contains is taken as meant: it matches itself, longer words it
-    begins ("helicopter" -> "helicopters") and words that are all but its last letters
-    ("agreements" -> "agreement"). Only a word the dataset lacks, a likely typo, is
-    compared with the whole vocabulary by rapidfuzz; this keeps most searches from
-    loading rapidfuzz at all.
-    """
-    out: dict[str, float] = {}
-    i = bisect.bisect_left(vocabulary, word)
-    exact = i < len(vocabulary) and vocabulary[i] == word
-    if exact:
-        out[word] = 100.0
-    if len(word) >= 3:  # "heli" finds "helicopters", a little below an exact word
-        j = i
-        while j < len(vocabulary) and vocabulary[j].startswith(word):
-            term = vocabulary[j]
-            if term != word:
-                out[term] = 90.0 - min(10.0, len(term) - len(word))
-            j += 1
-        for cut in range(1, min(3, len(word) - 3) + 1):  # plurals, -ed, -ing: "talks" -> "talk"
-            stem = word[:-cut]
-            k = bisect.bisect_left(vocabulary, stem)
-            if k < len(vocabulary) and vocabulary[k] == stem:
-                out.setdefault(stem, 90.0 - 2 * cut)
-    if exact or len(word) <= 2:  # short words are too easily near anything
-        return out
-    from rapidfuzz import fuzz, process
 
-    cutoff = 85 if len(word) <= 4 else 80 if len(word) <= 6 else 75
-    for term, score, _ in process.extract(
-        word, vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
-    ):
-        out[term] = max(out.get(term, 0.0), float(score))
+_PIECE = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+
+
+def parse(query: str) -> list[Piece]:
+    """Words, "quoted phrases", and -excluded words or phrases, each folded into tokens."""
+    text = query.replace("“", '"').replace("”", '"').replace("„", '"')
+    out = []
+    for m in _PIECE.finditer(text):
+        if m.group(2) is not None:
+            negated, raw, quoted = bool(m.group(1)), m.group(2), True
+        else:
+            raw = m.group(3)
+            negated = raw.startswith("-") and len(raw) > 1
+            raw, quoted = (raw[1:] if negated else raw), False
+        tokens = textnorm.fold(raw).split()
+        if not quoted and len(tokens) > 1 and tokens[-1] == "s":  # "Khan's": the possessive
+            tokens = tokens[:-1]
+        if tokens:
+            out.append(Piece(tuple(tokens), quoted, negated))
     return out
 
 
-def search(
-    dataset: Dataset,
-    index: SearchIndex,
-    query: str,
-    *,
-    allowed: Collection[int] | None = None,
-    cutoff: float = DEFAULT_CUTOFF,
-    limit: int | None = None,
-) -> Results:
-    """Claims matching ``query``, best first; ``allowed`` restricts to these claim indices."""
-    words = query_words(query)
-    if not words:
-        return Results(query, ())
-    expansions = [expand(w, index.vocabulary) for w in words]
-    terms = {t for e in expansions for t in e}
-    if not terms:
-        return Results(query, (), suggest(dataset, index, query))
-    alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
-    # No leading \b: it stops re from skipping ahead to the terms' first letters (50x slower
-    # on a 4 MB corpus). The folded corpus has only words, single spaces and SEPARATOR,
-    # so the left boundary is checked by hand below.
-    pattern = re.compile(r"(?:" + alternatives + r")\b")
-    corpus = index.corpus
-    nfields = len(FIELDS)
-    weights = [WEIGHTS[f] for f in FIELDS]
-    # For each term, the query words it may stand for and how closely.
-    stands_for = {t: [(wi, exp[t]) for wi, exp in enumerate(expansions) if t in exp] for t in terms}
-    best: dict[int, list[tuple[float, int]]] = {}  # claim -> per query word: (score, field)
-    found: dict[int, set[str]] = {}
-    starts = index.starts
-    segment, seg_start, seg_end = -1, 0, -1  # matches come in order: most fall in the last segment
-    row: list[tuple[float, int]] = []
-    for m in pattern.finditer(corpus):
-        pos = m.start()
-        if pos and corpus[pos - 1] not in _BOUNDARY:
-            continue  # inside a longer word
-        if not seg_start <= pos < seg_end:
-            segment = bisect.bisect_right(starts, pos) - 1
-            seg_start = starts[segment]
-            seg_end = starts[segment + 1] if segment + 1 < len(starts) else len(corpus) + 1
-            ci, fi = divmod(segment, nfields)
-            weight = weights[fi]
-            got = best.get(ci)
-            if got is None:
-                got = best[ci] = [(0.0, nfields)] * len(words)
-                found[ci] = set()
-            row, terms_here = got, found[ci]
-        term = m.group()
-        terms_here.add(term)
-        for wi, sim in stands_for[term]:
-            score = sim * weight
-            if score > row[wi][0] or (score == row[wi][0] and fi < row[wi][1]):
-                row[wi] = (score, fi)
-    whole = " ".join(words)
-    start_column, end_column = dataset.claims.start, dataset.claims.end
-    ranked: list[tuple[float, int, int, int, int]] = []
-    for ci, row in best.items():
-        if allowed is not None and ci not in allowed:
-            continue
-        score = sum(s for s, _ in row) / len(words)
-        if len(words) > 1:
-            seg = corpus[starts[ci * nfields] : starts[ci * nfields + 2]]
-            if whole in seg:  # the words together, as a phrase, in the summary or quote
-                score = min(100.0, score + 5.0)
-        score = round(score, 1)
-        if score < cutoff:
-            continue
-        first_field = min((fi for s, fi in row if s > 0), default=nfields)
-        undated = start_column[ci] < 0
-        ranked.append((-score, first_field, _LAST if undated else start_column[ci], end_column[ci], ci))
-    ranked.sort()
-    if limit is not None:
-        ranked = ranked[:limit]
+def search(store: StoreLike, query: str, filters: Filters, limit: int | None = None) -> Results:
+    """The claims that answer ``query`` among those passing ``filters``, best first."""
+    pieces = parse(query)
+    if not pieces:
+        raise QueryError("the query has no words to search for")
+    conn = store.conn
+    terms, ignored = _terms(conn, [p for p in pieces if not p.negated])
+    excluded = [p.tokens for p in pieces if p.negated]
+    notices = tuple(_notice(t) for t in terms if not t.present)
+    labels = tuple(t.label for t in terms)
+    if not terms:  # only common words
+        return Results(query, (), notices, labels, ignored)
+    rows = _rank(store, terms, excluded, filters, limit)
+    if not rows:
+        return Results(query, (), notices, labels, ignored)
+    claims = store.claims_at([r[0] for r in rows])
+    attested = store.attested_by({c.event for c in claims if c.event})
+    total = sum(t.weight for t in terms) or 1.0
+    stems = _stems_of(conn, terms, claims, store.dataset)
     hits = []
-    for neg_score, _, _, _, ci in ranked:
-        row = best[ci]
-        by_field: dict[int, float] = {}
-        for s, fi in row:
-            if s > 0:
-                by_field[fi] = max(by_field.get(fi, 0.0), s)
-        matched = tuple(FIELDS[fi] for fi in sorted(by_field, key=lambda fi: (-by_field[fi], fi)))
-        hits.append(Hit(dataset.claims[ci], -neg_score, matched, frozenset(found[ci])))
-    return Results(query, tuple(hits), () if hits else suggest(dataset, index, query))
+    for (_rowid, numerator, _rank_value, detail), claim in zip(rows, claims, strict=True):
+        best = {int(c): (int(k), int(g)) for c, k, g in (part.split(":") for part in detail.split(" "))}
+        hits.append(_hit(store.dataset, claim, terms, best, round(100 * numerator / total), stems, attested))
+    return Results(query, tuple(hits), notices, labels, ignored)
 
 
-_LAST = 10**7
-_BOUNDARY = " " + SEPARATOR
+def _notice(t: Term) -> str:
+    typos = [" ".join(tokens) for kind, tokens in t.alternatives if kind in (TYPO1, TYPO2)]
+    if not typos:
+        return f"no claim contains {t.label!r}"
+    return f"no claim contains {t.label!r}; showing matches for " + ", ".join(repr(w) for w in typos)
 
 
-def suggest(dataset: Dataset, index: SearchIndex, query: str, limit: int = 5) -> tuple[str, ...]:
-    """The topics and words closest to a query that found nothing."""
-    from rapidfuzz import fuzz, process
+def _terms(conn: sqlite3.Connection, pieces: list[Piece]) -> tuple[list[Term], tuple[str, ...]]:
+    """The query's terms (synonym names matched as wholes, common words dropped), weighted."""
+    names = _synonym_names(conn)
+    longest = max((len(n) for n in names), default=1)
+    units: list[tuple[tuple[str, ...], bool]] = []  # (tokens, quoted)
+    for p in pieces:
+        units.append((p.tokens, p.quoted))  # an unquoted "Mi-35" stays one unit: a phrase
+    raw: list[tuple[tuple[str, ...], bool, tuple[tuple[str, ...], ...]]] = []  # tokens, quoted, synonyms
+    ignored: list[str] = []
+    i = 0
+    while i < len(units):
+        tokens, quoted = units[i]
+        if not quoted:  # the longest run of words that is the name of an actor or topic
+            for j in range(min(len(units), i + longest), i, -1):
+                if any(q for _t, q in units[i:j]):
+                    continue
+                span = tuple(tok for t, _q in units[i:j] for tok in t)
+                if span in names and not (len(span) == 1 and span[0] in STOPWORDS):
+                    raw.append((span, False, tuple(n for n in names[span] if n != span)))
+                    i = j
+                    break
+            else:
+                if len(tokens) == 1 and tokens[0] in STOPWORDS:
+                    ignored.append(tokens[0])
+                else:
+                    raw.append((tokens, False, ()))
+                i += 1
+            continue
+        raw.append((tokens, True, ()))
+        i += 1
+    stems = fts.stems(tok for tokens, _q, syn in raw for alt in (tokens, *syn) for tok in alt)
+    docs = _docs(conn, set(stems.values()))
+    n_claims = _claim_count(conn)
 
-    folded = textnorm.fold(query)
-    if not folded:
-        return ()
-    topics = {textnorm.fold(n): t.label for t in dataset.topics for n in t.names}
-    out: list[str] = []
-    for name, _s, _ in process.extract(folded, list(topics), scorer=fuzz.WRatio, score_cutoff=60, limit=10):
-        if topics[name] not in out:
-            out.append(topics[name])
-    for word in folded.split():
-        for term, _s, _ in process.extract(
-            word, index.vocabulary, scorer=fuzz.ratio, score_cutoff=55, limit=3
-        ):
-            if term not in out and len(term) > 2:
-                out.append(term)
-    return tuple(out[:limit])
+    def df(tokens: tuple[str, ...]) -> int:
+        return min(docs.get(stems.get(tok, tok), 0) for tok in tokens)
+
+    def idf(d: int) -> float:
+        return math.log(1 + (n_claims - d + 0.5) / (d + 0.5))
+
+    terms = []
+    for tokens, quoted, synonyms in raw:
+        present = df(tokens) > 0 or any(df(s) > 0 for s in synonyms)
+        alternatives = [(EXACT, tokens)] + [(SYNONYM, s) for s in synonyms]
+        if not present and len(tokens) == 1 and not quoted:
+            alternatives += [(TYPO1 if edits == 1 else TYPO2, (w,)) for w, edits in _typos(conn, tokens[0])]
+        content = [tok for tok in tokens if tok not in STOPWORDS] or list(tokens)
+        best_df = max(df(alt) for _k, alt in alternatives if _k in (EXACT, SYNONYM))
+        weight = idf(best_df) * (len(content) if quoted else 1)
+        terms.append(Term(" ".join(tokens), weight, tuple(alternatives), present))
+    return terms, tuple(ignored)
+
+
+def _typos(conn: sqlite3.Connection, word: str) -> list[tuple[str, int]]:
+    """The dataset words within the word's edit budget (Damerau: a swap is one edit), closest first."""
+    budget = edit_budget(word)
+    if not budget:
+        return []
+    rows = conn.execute(
+        "SELECT word, docs FROM fts_vocab WHERE len BETWEEN ? AND ?", (len(word) - budget, len(word) + budget)
+    ).fetchall()
+    docs = {w: d for w, d in rows if w not in STOPWORDS and not w.isdigit()}
+    if not docs:
+        return []
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    found = process.extract(word, list(docs), scorer=OSA.distance, score_cutoff=budget, limit=None)
+    found.sort(key=lambda f: (f[1], -docs[f[0]], f[0]))
+    return [(w, int(d)) for w, d, _ in found[:MAX_TYPOS]]
+
+
+def _synonym_names(conn: sqlite3.Connection) -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    groups: dict[int, list[tuple[str, ...]]] = {}
+    for name, grp in conn.execute("SELECT name, grp FROM fts_synonyms"):
+        if name not in STOPWORDS:  # "IS" for ISIS would match every "is"
+            groups.setdefault(grp, []).append(tuple(name.split()))
+    out: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
+    for members in groups.values():
+        for m in members:
+            out[m] = tuple(dict.fromkeys(out.get(m, ()) + tuple(members)))
+    return out
+
+
+def _docs(conn: sqlite3.Connection, stems: set[str]) -> dict[str, int]:
+    if not stems:
+        return {}
+    marks = ", ".join("?" * len(stems))
+    return dict(conn.execute(f"SELECT stem, docs FROM fts_stems WHERE stem IN ({marks})", tuple(stems)))
+
+
+def _claim_count(conn: sqlite3.Connection) -> int:
+    row = conn.execute("SELECT value FROM fts_meta WHERE key = 'claims'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _phrase(tokens: tuple[str, ...]) -> str:
+    return '"' + " ".join(tokens) + '"'
+
+
+def _rank(
+    store: StoreLike, terms: list[Term], excluded: list[tuple[str, ...]], filters: Filters, limit: int | None
+) -> list[tuple[int, float, float, str]]:
+    """(rowid, evidence, bm25 sum, per-term "term:kind:group" list) of the best claims."""
+    weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+    parts, params = [], []
+    for ti, t in enumerate(terms):
+        kinds: dict[int, list[tuple[str, ...]]] = {}
+        for kind, tokens in t.alternatives:
+            kinds.setdefault(kind, []).append(tokens)
+        for kind, alts in kinds.items():
+            match = " OR ".join(_phrase(a) for a in alts)
+            for gi, (_name, columns, factor) in enumerate(GROUPS):
+                m = t.weight * KIND_FACTOR[kind] * factor
+                parts.append(
+                    f"SELECT rowid, {ti} AS c, {m!r} AS m, {kind} AS k, {gi} AS g,"
+                    f" bm25(claim_fts, {weights}) * {KIND_FACTOR[kind]!r} AS bm"
+                    " FROM claim_fts WHERE claim_fts MATCH ?"
+                )
+                params.append(f"{columns} : ({match})")
+    if not parts:
+        return []
+    where, where_params = store.where(filters)
+    exclude = ""
+    if excluded:
+        exclude = " AND best.rowid NOT IN (SELECT rowid FROM claim_fts WHERE claim_fts MATCH ?)"
+        where_params = (
+            *where_params,
+            "{summary quote} : (" + " OR ".join(_phrase(e) for e in excluded) + ")",
+        )
+    total = sum(t.weight for t in terms) or 1.0
+    sql = (
+        f"WITH hits AS ({' UNION ALL '.join(parts)}),"
+        " best AS (SELECT rowid, c, MAX(m) AS m, k, g, bm FROM hits GROUP BY rowid, c)"
+        " SELECT best.rowid, SUM(best.m) AS s, SUM(best.bm) AS r,"
+        " group_concat(best.c || ':' || best.k || ':' || best.g, ' ')"
+        f" FROM best JOIN claims ON claims.rowid = best.rowid WHERE ({where}){exclude}"
+        f" GROUP BY best.rowid HAVING 100.0 * s / {total!r} >= {MIN_SCORE}"
+        f" ORDER BY ROUND(100.0 * s / {total!r}) DESC, r, best.rowid LIMIT ?"
+    )
+    return store.conn.execute(sql, (*params, *where_params, -1 if limit is None else limit)).fetchall()
+
+
+def _stems_of(
+    conn: sqlite3.Connection, terms: list[Term], claims: list[Claim], dataset: Dataset
+) -> dict[str, str]:
+    """The stem of every word of the terms' alternatives and of the hits' texts."""
+    words = {tok for t in terms for _k, alt in t.alternatives for tok in alt}
+    for c in claims:
+        words.update(w for group in _claim_words(dataset, c) for w in group)
+    return fts.stems(words)
+
+
+def _claim_words(dataset: Dataset, c: Claim) -> tuple[list[str], ...]:
+    """The folded words of a claim in each column group of GROUPS: own text, names, topics."""
+    event = dataset.event_by_id.get(c.event) if c.event else None
+    topics = [dataset.topic_by_id[t] for t in c.topics if t in dataset.topic_by_id]
+    source = dataset.source_by_id[c.source]
+    summary, quote, topic_names, actors, event_label, source_names = fts.row_text(
+        c, source, topics, dataset.actor_aliases, event
+    )
+    return tuple(
+        textnorm.fold(" ".join(texts)).split()
+        for texts in ((summary, quote), (actors, event_label, source_names), (topic_names,))
+    )
+
+
+def _find(words: list[str], stems: dict[str, str], alt: tuple[str, ...]) -> list[str]:
+    """The claim's words that spell the alternative (by stems, in a row), or []."""
+    want = [stems.get(tok, tok) for tok in alt]
+    have = [stems.get(w, w) for w in words]
+    n = len(want)
+    for i in range(len(have) - n + 1):
+        if have[i : i + n] == want:
+            return words[i : i + n]
+    return []
+
+
+def _hit(
+    dataset: Dataset,
+    claim: Claim,
+    terms: list[Term],
+    best: dict[int, tuple[int, int]],
+    score: int,
+    stems: dict[str, str],
+    attested: dict[str, int],
+) -> Hit:
+    groups_words = _claim_words(dataset, claim)
+    matched_terms: dict[str, str | None] = {}
+    highlight: set[str] = set()
+    approximate = False
+    groups: set[int] = set()
+    for ti, t in enumerate(terms):
+        if ti not in best:
+            matched_terms[t.label] = None
+            continue
+        kind, group = best[ti]
+        groups.add(group)
+        approximate = approximate or kind in (TYPO1, TYPO2)
+        shown: list[str] = []
+        for k, alt in sorted(t.alternatives, key=lambda a: -len(a[1])):  # "mi 35m" before "mi"
+            if k == kind:
+                shown = _find(groups_words[group], stems, alt)
+                if shown:
+                    break
+        highlight.update(shown)
+        matched_terms[t.label] = " ".join(shown) if shown else t.label
+    matched = tuple(GROUPS[g][0] for g in sorted(groups))
+    return Hit(
+        claim,
+        score,
+        matched,
+        matched_terms,
+        approximate,
+        frozenset(highlight),
+        attested.get(claim.event) if claim.event else None,
+    )

@@ -28,7 +28,7 @@ from pakru.errors import DatasetError, Problem
 from pakru.model import Dataset
 
 if TYPE_CHECKING:
-    from pakru.search import SearchIndex
+    from pakru.searchindex import SearchIndex
 
 try:  # the builtin BLAKE2 loads in microseconds; hashlib first loads OpenSSL (~4 ms)
     from _blake2 import blake2b
@@ -154,7 +154,7 @@ class Loaded(NamedTuple):
         """Read (or built) only by the commands that search."""
         if self.index_factory is not None:
             return self.index_factory()
-        from pakru.search import SearchIndex
+        from pakru.searchindex import SearchIndex
 
         return SearchIndex.build(self.dataset)
 
@@ -225,7 +225,7 @@ def _loaded_from(opened: Any, events_path: Path, warn: Notify) -> Loaded | None:
         return None
 
     def index() -> SearchIndex:
-        from pakru.search import SearchIndex
+        from pakru.searchindex import SearchIndex
 
         return SearchIndex(*opened.index_parts())
 

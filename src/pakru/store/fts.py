@@ -1,0 +1,158 @@
+"""The full-text index of the claims: an SQLite FTS5 table and the tables search needs beside it.
+
+- ``claim_fts``: one row per claim (rowid = the claim's rowid in ``claims``), one column per
+  kind of text (COLUMNS). Tokenized by ``porter`` over ``unicode61 remove_diacritics 2``, so
+  "annexation" and "annexed" share the stem "annex", "Détente" is "detente", and a word's case
+  is forgotten. Contentless: the texts live in the claims themselves.
+- ``fts_vocab``: every distinct folded word of the index (as written, not stemmed), its length,
+  its stem and the number of claims that hold it. Typo expansion reads this table by length,
+  never the whole FTS vocabulary per query.
+- ``fts_stems``: every stem and the number of claims that hold it (for the IDF of a query word).
+- ``fts_synonyms``: the alias groups of the dataset's actors and topics (see ``synonym_groups``),
+  gathered by ``insert`` from the claims' topic and actor columns into ``fts_name_sets``.
+
+The builder calls ``insert`` with batches of rows and ``finish`` once after the last.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pakru.model import Claim, Event, Source, Topic
+
+COLUMNS = ("summary", "quote", "topics", "actors", "event", "source")
+TOKENIZE = "porter unicode61 remove_diacritics 2"
+NAME_SEP, TOPIC_SEP = " ; ", " | "  # within the topics and actors columns: one name, one topic or actor
+
+SCHEMA = f"""
+CREATE VIRTUAL TABLE claim_fts USING fts5({", ".join(COLUMNS)}, content='', tokenize='{TOKENIZE}');
+CREATE VIRTUAL TABLE claim_fts_terms USING fts5vocab(claim_fts, 'row');
+CREATE TABLE fts_vocab(word TEXT PRIMARY KEY, len INTEGER NOT NULL, docs INTEGER NOT NULL,
+                       stem TEXT NOT NULL DEFAULT '') WITHOUT ROWID;
+CREATE TABLE fts_stems(stem TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE fts_synonyms(name TEXT NOT NULL, grp INTEGER NOT NULL, PRIMARY KEY (name, grp)) WITHOUT ROWID;
+CREATE TABLE fts_name_sets(names TEXT PRIMARY KEY, topic INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE fts_meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+"""
+
+
+def row_text(
+    claim: Claim,
+    source: Source,
+    topics: Sequence[Topic],
+    actor_aliases: Mapping[str, tuple[str, ...]],
+    event: Event | None,
+) -> tuple[str, ...]:
+    """The searchable texts of one claim, one per column of COLUMNS."""
+    return (
+        claim.summary,
+        claim.quote,
+        TOPIC_SEP.join(NAME_SEP.join(t.names) for t in topics),
+        TOPIC_SEP.join(NAME_SEP.join((a, *actor_aliases.get(a, ()))) for a in claim.actors),
+        event.label if event is not None else "",
+        " ; ".join(filter(None, [source.author, source.title])),
+    )
+
+
+def insert(conn: sqlite3.Connection, rows: Iterable[tuple[int, tuple[str, ...]]]) -> None:
+    """Index one batch of claims: (rowid in ``claims``, row_text of the claim)."""
+    from pakru.textnorm import fold_many
+
+    rows = list(rows)
+    if not rows:
+        return
+    conn.executemany(
+        f"INSERT INTO claim_fts(rowid, {', '.join(COLUMNS)}) VALUES (?{', ?' * len(COLUMNS)})",
+        [(rowid, *texts) for rowid, texts in rows],
+    )
+    counts: Counter[str] = Counter()
+    for folded in fold_many([" ".join(texts) for _rowid, texts in rows]):
+        counts.update(set(folded.split()))
+    name_sets = {(names, 1) for _r, texts in rows for names in texts[2].split(TOPIC_SEP) if names}
+    name_sets.update((names, 0) for _r, texts in rows for names in texts[3].split(TOPIC_SEP) if names)
+    conn.executemany("INSERT OR IGNORE INTO fts_name_sets(names, topic) VALUES (?, ?)", sorted(name_sets))
+    conn.executemany(
+        "INSERT INTO fts_vocab(word, len, docs) VALUES (?, ?, ?)"
+        " ON CONFLICT(word) DO UPDATE SET docs = docs + excluded.docs",
+        [(w, len(w), n) for w, n in counts.items()],
+    )
+
+
+def finish(conn: sqlite3.Connection) -> None:
+    """After the last batch: each word's stem, the stems' claim counts, the synonym groups."""
+    conn.execute("DELETE FROM fts_stems")
+    conn.execute("INSERT INTO fts_stems(stem, docs) SELECT term, doc FROM claim_fts_terms")
+    words = [w for (w,) in conn.execute("SELECT word FROM fts_vocab WHERE stem = ''")]
+    conn.executemany(
+        "UPDATE fts_vocab SET stem = ? WHERE word = ?", [(s, w) for w, s in stems(words).items()]
+    )
+    conn.execute("CREATE INDEX IF NOT EXISTS fts_vocab_len ON fts_vocab(len)")
+    conn.execute("CREATE INDEX IF NOT EXISTS fts_vocab_stem ON fts_vocab(stem)")
+    conn.execute("DELETE FROM fts_synonyms")
+    conn.executemany(
+        "INSERT OR IGNORE INTO fts_synonyms(name, grp) VALUES (?, ?)",
+        [(name, g) for g, group in enumerate(synonym_groups(conn)) for name in group],
+    )
+    conn.execute(
+        "INSERT OR REPLACE INTO fts_meta(key, value) VALUES ('claims', (SELECT count(*) FROM claim_fts))"
+    )
+
+
+def stems(words: Iterable[str]) -> dict[str, str]:
+    """Each word's stem by the index's own tokenizer (a scratch FTS5 table in memory).
+
+    A word the tokenizer splits in two ("khan's") keeps its first token's stem.
+    """
+    words = list(dict.fromkeys(words))
+    if not words:
+        return {}
+    scratch = sqlite3.connect(":memory:")
+    try:
+        scratch.execute(f"CREATE VIRTUAL TABLE t USING fts5(w, tokenize='{TOKENIZE}')")
+        scratch.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
+        scratch.executemany("INSERT INTO t(rowid, w) VALUES (?, ?)", enumerate(words, 1))
+        out: dict[str, str] = {}
+        for doc, term in scratch.execute("SELECT doc, term FROM v WHERE offset = 0"):
+            out[words[doc - 1]] = term
+        return out
+    finally:
+        scratch.close()
+
+
+def synonym_groups(conn: sqlite3.Connection) -> list[list[str]]:
+    """Folded names that stand for one another: an actor's name and aliases; a topic's names that
+    are names (with a capital or a digit as the dataset writes them: "Mi-35", "Daesh", not
+    "arms" or "visit", which a topic lists as signs of it, not as its synonyms); not its id or
+    label, which name a subject ("exercises"), not the thing its aliases name. Groups that share
+    a name are merged ("ISIS" the topic and the actor).
+    """
+    from pakru.textnorm import fold
+
+    groups: list[list[str]] = []
+    for names_text, is_topic in conn.execute("SELECT names, topic FROM fts_name_sets"):
+        names = names_text.split(NAME_SEP)
+        if is_topic:  # id, label, aliases: the aliases that are names
+            names = [n for n in names[2:] if any(ch.isupper() or ch.isdigit() for ch in n)]
+        groups.append(names)
+    parent: dict[str, str] = {}
+
+    def root(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for group in groups:
+        folded = [f for f in (fold(n) for n in group) if f]
+        for f in folded:
+            parent.setdefault(f, f)
+        for f in folded[1:]:
+            parent[root(f)] = root(folded[0])
+    merged: dict[str, list[str]] = {}
+    for name in parent:
+        merged.setdefault(root(name), []).append(name)
+    return [sorted(g) for g in merged.values() if len(g) > 1]
