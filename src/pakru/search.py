@@ -212,8 +212,10 @@ def _terms(conn: sqlite3.Connection, pieces: list[Piece]) -> tuple[list[Term], t
         if not present and len(tokens) == 1 and not quoted:
             alternatives += [(TYPO1 if edits == 1 else TYPO2, (w,)) for w, edits in _typos(conn, tokens[0])]
         content = [tok for tok in tokens if tok not in STOPWORDS] or list(tokens)
-        best_df = max(df(alt) for _k, alt in alternatives if _k in (EXACT, SYNONYM))
-        weight = idf(best_df) * (len(content) if quoted else 1)
+        # As rare as the word typed ("Druzhba", not its synonym "Friendship"); a word no claim
+        # holds, as rare as its rarest synonym, or as rare as can be.
+        typed = df(tokens) or min((d for d in map(df, synonyms) if d), default=0)
+        weight = idf(typed) * (len(content) if quoted else 1)
         terms.append(Term(" ".join(tokens), weight, tuple(alternatives), present))
     return terms, tuple(ignored)
 

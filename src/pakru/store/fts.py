@@ -16,6 +16,7 @@ The builder calls ``insert`` with batches of rows and ``finish`` once after the 
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -124,20 +125,29 @@ def stems(words: Iterable[str]) -> dict[str, str]:
 
 
 def synonym_groups(conn: sqlite3.Connection) -> list[list[str]]:
-    """Folded names that stand for one another: an actor's name and aliases; a topic's names that
-    are names (with a capital or a digit as the dataset writes them: "Mi-35", "Daesh", not
-    "arms" or "visit", which a topic lists as signs of it, not as its synonyms); not its id or
-    label, which name a subject ("exercises"), not the thing its aliases name. Groups that share
-    a name are merged ("ISIS" the topic and the actor).
+    """Folded names that stand for one another.
+
+    An actor's name and aliases are one group. A topic's aliases are mostly signs of the topic
+    ("arms", "visit", "SEATO" and "CENTO" for alignment), not synonyms of one another; a group of
+    a topic holds a part of its label ("Ukraine" and "Crimea" of "Ukraine and Crimea") with the
+    aliases that spell it differently ("Mi35", "MI-35" for "Mi-35") or are its initials ("JMCC",
+    "NAM", "LoC"). Groups that share a name are merged ("ISIS" the topic and the actor).
     """
     from pakru.textnorm import fold
 
     groups: list[list[str]] = []
     for names_text, is_topic in conn.execute("SELECT names, topic FROM fts_name_sets"):
         names = names_text.split(NAME_SEP)
-        if is_topic:  # id, label, aliases: the aliases that are names
-            names = [n for n in names[2:] if any(ch.isupper() or ch.isdigit() for ch in n)]
-        groups.append(names)
+        if not is_topic:
+            groups.append(names)
+            continue
+        aliases = names[2:]
+        for part in _LABEL_PARTS.split(names[1]):
+            key = _squash(fold(part))
+            if key:
+                groups.append(
+                    [part, *(a for a in aliases if _squash(fold(a)) == key or _initials_of(a, part))]
+                )
     parent: dict[str, str] = {}
 
     def root(x: str) -> str:
@@ -156,3 +166,21 @@ def synonym_groups(conn: sqlite3.Connection) -> list[list[str]]:
     for name in parent:
         merged.setdefault(root(name), []).append(name)
     return [sorted(g) for g in merged.values() if len(g) > 1]
+
+
+_LABEL_PARTS = re.compile(r"\s+and\s+|[()–—,]")
+
+
+def _squash(folded: str) -> str:
+    return folded.replace(" ", "")
+
+
+def _initials_of(alias: str, name: str) -> bool:
+    """ "JMCC" of "Joint Military Consultative Committee", "CARs" of "Central Asian Republics"."""
+    from pakru.textnorm import fold
+
+    if sum(ch.isupper() for ch in alias) < 2:
+        return False
+    initials = "".join(w[0] for w in fold(name).split())
+    short = fold(alias).replace(" ", "")
+    return (len(initials) > 1 and short in (initials, initials + "s")) or short.rstrip("s") == initials
