@@ -45,7 +45,7 @@ def _quiet(_message: str) -> None:
 
 
 def packaged_dataset() -> Path:
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # this package lives in pakru/store/
     installed = here / "data" / "events.yaml"
     if installed.exists():
         return installed

@@ -127,8 +127,10 @@ def stems(words: Iterable[str]) -> dict[str, str]:
 def synonym_groups(conn: sqlite3.Connection) -> list[list[str]]:
     """Folded names that stand for one another.
 
-    An actor's name and aliases are one group. A topic's aliases are mostly signs of the topic
-    ("arms", "visit", "SEATO" and "CENTO" for alignment), not synonyms of one another; a group of
+    An actor's name and aliases are one group, and so are a topic's names when its label and
+    every alias are proper names ("ISIS": "Daesh", "Islamic State"). Else a topic's aliases are
+    signs of the topic ("arms", "visit", "SEATO" and "CENTO" for alignment), not synonyms of one
+    another; a group of
     a topic holds a part of its label ("Ukraine" and "Crimea" of "Ukraine and Crimea") with the
     aliases that spell it differently ("Mi35", "MI-35" for "Mi-35") or are its initials ("JMCC",
     "NAM", "LoC"). Groups that share a name are merged ("ISIS" the topic and the actor).
@@ -141,13 +143,20 @@ def synonym_groups(conn: sqlite3.Connection) -> list[list[str]]:
         if not is_topic:
             groups.append(names)
             continue
-        aliases = names[2:]
-        for part in _LABEL_PARTS.split(names[1]):
+        label, aliases = names[1], names[2:]
+        if _is_name(label) and all(_is_name(a) for a in aliases):  # "ISIS": Daesh, ISIL, Islamic State
+            groups.append([label, *aliases])
+            continue
+        for part in _LABEL_PARTS.split(label):
             key = _squash(fold(part))
             if key:
                 groups.append(
                     [part, *(a for a in aliases if _squash(fold(a)) == key or _initials_of(a, part))]
                 )
+        spellings: dict[str, list[str]] = {}
+        for a in aliases:  # "Mi35", "Mi-35", "MI 35": one name spelt apart
+            spellings.setdefault(_squash(fold(a)), []).append(a)
+        groups.extend(g for g in spellings.values() if len(g) > 1)
     parent: dict[str, str] = {}
 
     def root(x: str) -> str:
@@ -169,6 +178,16 @@ def synonym_groups(conn: sqlite3.Connection) -> list[list[str]]:
 
 
 _LABEL_PARTS = re.compile(r"\s+and\s+|[()–—,]")
+
+
+def _is_name(text: str) -> bool:
+    """Every word capitalised (or a number): "Islamic State", "Mi-35", not "arms trade"."""
+    words = re.findall(r"\w+", text)
+    return (
+        bool(words)
+        and _LABEL_PARTS.search(text) is None
+        and all(w[0].isupper() or w[0].isdigit() for w in words)
+    )
 
 
 def _squash(folded: str) -> str:
