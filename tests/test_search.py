@@ -242,3 +242,15 @@ def test_fold_many_is_fold() -> None:
 
     same()
     assert fold_many(["  Gwadar Port!! ", "Mi-35M_x", ""]) == ["gwadar port", "mi 35m x", ""]
+
+
+def test_common_terms_are_scored_on_the_claims_rare_ones_find(store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from pakru import search as search_module
+
+    exact = ids(run(store, "Bajwa Moscow Daesh"))
+    monkeypatch.setattr(search_module, "SELECTIVE", 1)  # every term "common" but "bajwa" and "daesh"
+    bounded = run(store, "Bajwa Moscow Daesh")
+    assert ids(bounded)[0] == exact[0] == "alpha-004" and bounded.hits[0].score == 100
+    monkeypatch.setattr(search_module, "SELECTIVE", 0)  # every term common: a bounded sample
+    assert ids(run(store, "gwadr"))[0] == "alpha-002"
+    assert "alpha-004" in ids(run(store, "Moscow"))

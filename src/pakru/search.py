@@ -60,6 +60,8 @@ GROUPS = (
 BM25_WEIGHTS = (1.0, 0.8, 0.2, 0.4, 0.5, 0.3)  # COLUMNS order: summary, quote, topics, actors, event, source
 MAX_TYPOS = 5  # dataset words a misspelt word may stand for
 MIN_SCORE = 5  # below this a claim shares too little of the query to be shown
+SELECTIVE = 1000  # a term matching more claims than this is scored only on the claims others find
+CANDIDATES = 500  # claims on which the common terms are scored
 
 
 class StoreLike(Protocol):
@@ -78,6 +80,7 @@ class Term(NamedTuple):
     weight: float  # its inverse document frequency
     alternatives: tuple[tuple[int, tuple[str, ...]], ...]  # (kind, tokens), exact first
     present: bool  # some claim holds the term as typed (or a synonym of it)
+    docs: int = 0  # claims its alternatives may match, at most (how selective it is)
 
 
 class Hit(NamedTuple):
@@ -195,7 +198,7 @@ def _terms(conn: sqlite3.Connection, pieces: list[Piece]) -> tuple[list[Term], t
             continue
         raw.append((tokens, True, ()))
         i += 1
-    stems = fts.stems(tok for tokens, _q, syn in raw for alt in (tokens, *syn) for tok in alt)
+    stems = stems_of(conn, {tok for tokens, _q, syn in raw for alt in (tokens, *syn) for tok in alt})
     docs = _docs(conn, set(stems.values()))
     n_claims = _claim_count(conn)
 
@@ -210,13 +213,17 @@ def _terms(conn: sqlite3.Connection, pieces: list[Piece]) -> tuple[list[Term], t
         present = df(tokens) > 0 or any(df(s) > 0 for s in synonyms)
         alternatives = [(EXACT, tokens)] + [(SYNONYM, s) for s in synonyms]
         if not present and len(tokens) == 1 and not quoted:
-            alternatives += [(TYPO1 if edits == 1 else TYPO2, (w,)) for w, edits in _typos(conn, tokens[0])]
+            typos = _typos(conn, tokens[0])
+            stems.update(stems_of(conn, {w for w, _e in typos}))
+            docs.update(_docs(conn, {stems[w] for w, _e in typos if w in stems}))
+            alternatives += [(TYPO1 if edits == 1 else TYPO2, (w,)) for w, edits in typos]
         content = [tok for tok in tokens if tok not in STOPWORDS] or list(tokens)
         # As rare as the word typed ("Druzhba", not its synonym "Friendship"); a word no claim
         # holds, as rare as its rarest synonym, or as rare as can be.
         typed = df(tokens) or min((d for d in map(df, synonyms) if d), default=0)
         weight = idf(typed) * (len(content) if quoted else 1)
-        terms.append(Term(" ".join(tokens), weight, tuple(alternatives), present))
+        matches = sum(df(alt) for _k, alt in alternatives)
+        terms.append(Term(" ".join(tokens), weight, tuple(alternatives), present, matches))
     return terms, tuple(ignored)
 
 
@@ -270,25 +277,41 @@ def _phrase(tokens: tuple[str, ...]) -> str:
 def _rank(
     store: StoreLike, terms: list[Term], excluded: list[tuple[str, ...]], filters: Filters, limit: int | None
 ) -> list[tuple[int, float, float, str]]:
-    """(rowid, evidence, bm25 sum, per-term "term:kind:group" list) of the best claims."""
-    weights = ", ".join(str(w) for w in BM25_WEIGHTS)
-    parts, params = [], []
-    for ti, t in enumerate(terms):
-        kinds: dict[int, list[tuple[str, ...]]] = {}
-        for kind, tokens in t.alternatives:
-            kinds.setdefault(kind, []).append(tokens)
-        for kind, alts in kinds.items():
-            match = " OR ".join(_phrase(a) for a in alts)
-            for gi, (_name, columns, factor) in enumerate(GROUPS):
-                m = t.weight * KIND_FACTOR[kind] * factor
-                parts.append(
-                    f"SELECT rowid, {ti} AS c, {m!r} AS m, {kind} AS k, {gi} AS g,"
-                    f" bm25(claim_fts, {weights}) * {KIND_FACTOR[kind]!r} AS bm"
-                    " FROM claim_fts WHERE claim_fts MATCH ?"
+    """(rowid, evidence, bm25 sum, per-term "term:kind:group" list) of the best claims.
+
+    The work is bounded by the selective terms: claims are gathered through the terms that
+    match at most SELECTIVE claims, and the common terms ("Pakistan" in a dataset about
+    Pakistan) are then scored only on the CANDIDATES claims these rank best. When every term is
+    common, the claims gathered are the first CANDIDATES whose own text holds one of them. On a
+    dataset of fewer than SELECTIVE claims every term is selective and the ranking is exact.
+    """
+    selective = [ti for ti, t in enumerate(terms) if t.docs <= SELECTIVE]
+    common = [ti for ti in range(len(terms)) if ti not in selective]
+    sel_parts, sel_params = _parts(terms, selective)
+    cand_params: list[str] = []
+    if selective:  # the claims the selective terms rank best
+        candidates = f"SELECT rowid FROM sel GROUP BY rowid ORDER BY SUM(m) DESC LIMIT {CANDIDATES}"
+    else:  # the first claims whose own text holds a common term: a bounded, unranked sample
+        firsts = []
+        for ti in common:
+            firsts.append(
+                f"SELECT * FROM (SELECT rowid FROM claim_fts WHERE claim_fts MATCH ? LIMIT {CANDIDATES})"
+            )
+            cand_params.append(_own_text_match(terms[ti]))
+        candidates = " UNION ".join(firsts)
+    # A common term counts only where a claim's own text holds it, checked claim by claim: bm25()
+    # would read the term's whole posting list again for each claim.
+    common_parts, common_params = [], []
+    for ti in common:
+        for kind in (EXACT, SYNONYM, TYPO1, TYPO2):
+            alts = [a for k, a in terms[ti].alternatives if k == kind]
+            if alts:
+                m = terms[ti].weight * KIND_FACTOR[kind] * GROUPS[0][2]
+                common_parts.append(
+                    f"SELECT cand.rowid, {ti}, {m!r}, {kind}, 0, 0.0 FROM cand CROSS JOIN claim_fts"
+                    " ON claim_fts.rowid = cand.rowid WHERE claim_fts MATCH ?"
                 )
-                params.append(f"{columns} : ({match})")
-    if not parts:
-        return []
+                common_params.append(GROUPS[0][1] + " : (" + " OR ".join(_phrase(a) for a in alts) + ")")
     where, where_params = store.where(filters)
     exclude = ""
     if excluded:
@@ -298,8 +321,11 @@ def _rank(
             "{summary quote} : (" + " OR ".join(_phrase(e) for e in excluded) + ")",
         )
     total = sum(t.weight for t in terms) or 1.0
+    empty = "SELECT 0, 0, 0.0, 0, 0, 0.0 WHERE 0"
     sql = (
-        f"WITH hits AS ({' UNION ALL '.join(parts)}),"
+        f"WITH sel(rowid, c, m, k, g, bm) AS MATERIALIZED ({' UNION ALL '.join(sel_parts) or empty}),"
+        f" cand(rowid) AS MATERIALIZED ({candidates}),"
+        f" hits AS (SELECT * FROM sel{''.join(' UNION ALL ' + p for p in common_parts)}),"
         " best AS (SELECT rowid, c, MAX(m) AS m, k, g, bm FROM hits GROUP BY rowid, c)"
         " SELECT best.rowid, SUM(best.m) AS s, SUM(best.bm) AS r,"
         " group_concat(best.c || ':' || best.k || ':' || best.g, ' ')"
@@ -307,7 +333,35 @@ def _rank(
         f" GROUP BY best.rowid HAVING 100.0 * s / {total!r} >= {MIN_SCORE}"
         f" ORDER BY ROUND(100.0 * s / {total!r}) DESC, r, best.rowid LIMIT ?"
     )
-    return store.conn.execute(sql, (*params, *where_params, -1 if limit is None else limit)).fetchall()
+    params = (*sel_params, *cand_params, *common_params, *where_params, -1 if limit is None else limit)
+    return store.conn.execute(sql, params).fetchall()
+
+
+def _own_text_match(t: Term) -> str:
+    alts = [a for _k, a in t.alternatives]
+    return GROUPS[0][1] + " : (" + " OR ".join(_phrase(a) for a in alts) + ")"
+
+
+def _parts(terms: list[Term], which: list[int]) -> tuple[list[str], list[str]]:
+    """One SELECT per term, kind of alternative and column group, with its MATCH argument."""
+    weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+    parts, params = [], []
+    for ti in which:
+        t = terms[ti]
+        kinds: dict[int, list[tuple[str, ...]]] = {}
+        for kind, tokens in t.alternatives:
+            kinds.setdefault(kind, []).append(tokens)
+        for kind, alts in kinds.items():
+            match = " OR ".join(_phrase(a) for a in alts)
+            for gi, (_name, columns, factor) in enumerate(GROUPS):
+                m = t.weight * KIND_FACTOR[kind] * factor
+                parts.append(
+                    f"SELECT rowid, {ti}, {m!r}, {kind}, {gi},"
+                    f" bm25(claim_fts, {weights}) * {KIND_FACTOR[kind]!r}"
+                    " FROM claim_fts WHERE claim_fts MATCH ?"
+                )
+                params.append(f"{columns} : ({match})")
+    return parts, params
 
 
 def _stems_of(
@@ -317,7 +371,21 @@ def _stems_of(
     words = {tok for t in terms for _k, alt in t.alternatives for tok in alt}
     for c in claims:
         words.update(w for group in _claim_words(dataset, c) for w in group)
-    return fts.stems(words)
+    return stems_of(conn, words)
+
+
+def stems_of(conn: sqlite3.Connection, words: set[str]) -> dict[str, str]:
+    """Each word's stem: from the vocabulary table, or (a word no claim holds) the tokenizer."""
+    out: dict[str, str] = {}
+    listed = list(words)
+    for first in range(0, len(listed), 500):
+        chunk = listed[first : first + 500]
+        marks = ", ".join("?" * len(chunk))
+        out.update(conn.execute(f"SELECT word, stem FROM fts_vocab WHERE word IN ({marks})", chunk))
+    missing = [w for w in listed if w not in out]
+    if missing:
+        out.update(fts.stems(missing))
+    return out
 
 
 def _claim_words(dataset: Dataset, c: Claim) -> tuple[list[str], ...]:

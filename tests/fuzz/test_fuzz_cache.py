@@ -204,7 +204,7 @@ TOC_DAMAGE: dict[str, tuple[Tamper, bool, str]] = {  # name: (tamper, big, the k
     "date-count-too-large": (toc_set(("dates",), 10**6), False, ""),
     "date-count-too-small": (toc_set(("dates",), 0), False, ""),
     "big-row-wrong-width": (section("rows", b"alpha-001\x1f", b"alpha-001\x1e"), True, ""),
-    "big-corpus-not-utf8": (section("corpus", b"", b"\xff"), True, ""),
+    # no "corpus" case: no command reads the cache's search corpus since search runs on SQLite FTS5
 }
 
 
