@@ -46,7 +46,7 @@ STOPWORDS = frozenset(
     most my no nor not of off on once only or other our ours out over own same she should so some
     such than that the their theirs them then there these they this those through to too under
     until up very was we were what when where which while who whom whose why will with would you
-    your yours tell say says said explain describe happen happened happens""".split()
+    your yours tell say says said explain describe happen happened happens make made makes making""".split()
 )
 
 EXACT, SYNONYM, TYPO1, TYPO2 = 0, 1, 2, 3
@@ -203,7 +203,13 @@ def _terms(conn: sqlite3.Connection, pieces: list[Piece]) -> tuple[list[Term], t
     n_claims = _claim_count(conn)
 
     def df(tokens: tuple[str, ...]) -> int:
-        return min(docs.get(stems.get(tok, tok), 0) for tok in tokens)
+        """Claims that may hold the words anywhere (at most)."""
+        return min(docs.get(stems.get(tok, tok), (0, 0))[0] for tok in tokens)
+
+    def rarity(tokens: tuple[str, ...]) -> int:
+        """Claims whose own text holds the words, or (names only: "Karim") that hold them at all."""
+        counts = [docs.get(stems.get(tok, tok), (0, 0)) for tok in tokens]
+        return min(text or anywhere for anywhere, text in counts)
 
     def idf(d: int) -> float:
         return math.log(1 + (n_claims - d + 0.5) / (d + 0.5))
@@ -220,7 +226,7 @@ def _terms(conn: sqlite3.Connection, pieces: list[Piece]) -> tuple[list[Term], t
         content = [tok for tok in tokens if tok not in STOPWORDS] or list(tokens)
         # As rare as the word typed ("Druzhba", not its synonym "Friendship"); a word no claim
         # holds, as rare as its rarest synonym, or as rare as can be.
-        typed = df(tokens) or min((d for d in map(df, synonyms) if d), default=0)
+        typed = rarity(tokens) or min((d for d in map(rarity, synonyms) if d), default=0)
         weight = idf(typed) * (len(content) if quoted else 1)
         matches = sum(df(alt) for _k, alt in alternatives)
         terms.append(Term(" ".join(tokens), weight, tuple(alternatives), present, matches))
@@ -258,11 +264,17 @@ def _synonym_names(conn: sqlite3.Connection) -> dict[tuple[str, ...], tuple[tupl
     return out
 
 
-def _docs(conn: sqlite3.Connection, stems: set[str]) -> dict[str, int]:
+def _docs(conn: sqlite3.Connection, stems: set[str]) -> dict[str, tuple[int, int]]:
+    """Each stem's claims: (anywhere, in their own text)."""
     if not stems:
         return {}
     marks = ", ".join("?" * len(stems))
-    return dict(conn.execute(f"SELECT stem, docs FROM fts_stems WHERE stem IN ({marks})", tuple(stems)))
+    return {
+        stem: (docs, text_docs)
+        for stem, docs, text_docs in conn.execute(
+            f"SELECT stem, docs, text_docs FROM fts_stems WHERE stem IN ({marks})", tuple(stems)
+        )
+    }
 
 
 def _claim_count(conn: sqlite3.Connection) -> int:

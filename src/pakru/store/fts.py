@@ -7,7 +7,9 @@
 - ``fts_vocab``: every distinct folded word of the index (as written, not stemmed), its length,
   its stem and the number of claims that hold it. Typo expansion reads this table by length,
   never the whole FTS vocabulary per query.
-- ``fts_stems``: every stem and the number of claims that hold it (for the IDF of a query word).
+- ``fts_stems``: every stem, the number of claims that hold it anywhere (how selective it is) and
+  in their own text, summary or quote (how rare it is: every claim of a topic carries the topic's
+  aliases, which would make "CENTO" look common).
 - ``fts_synonyms``: the alias groups of the dataset's actors and topics (see ``synonym_groups``),
   gathered by ``insert`` from the claims' topic and actor columns into ``fts_name_sets``.
 
@@ -32,9 +34,11 @@ NAME_SEP, TOPIC_SEP = " ; ", " | "  # within the topics and actors columns: one 
 SCHEMA = f"""
 CREATE VIRTUAL TABLE claim_fts USING fts5({", ".join(COLUMNS)}, content='', tokenize='{TOKENIZE}');
 CREATE VIRTUAL TABLE claim_fts_terms USING fts5vocab(claim_fts, 'row');
+CREATE VIRTUAL TABLE claim_fts_columns USING fts5vocab(claim_fts, 'col');
 CREATE TABLE fts_vocab(word TEXT PRIMARY KEY, len INTEGER NOT NULL, docs INTEGER NOT NULL,
                        stem TEXT NOT NULL DEFAULT '') WITHOUT ROWID;
-CREATE TABLE fts_stems(stem TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE fts_stems(stem TEXT PRIMARY KEY, docs INTEGER NOT NULL, text_docs INTEGER NOT NULL)
+    WITHOUT ROWID;
 CREATE TABLE fts_synonyms(name TEXT NOT NULL, grp INTEGER NOT NULL, PRIMARY KEY (name, grp)) WITHOUT ROWID;
 CREATE TABLE fts_name_sets(names TEXT PRIMARY KEY, topic INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE fts_meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
@@ -86,7 +90,18 @@ def insert(conn: sqlite3.Connection, rows: Iterable[tuple[int, tuple[str, ...]]]
 def finish(conn: sqlite3.Connection) -> None:
     """After the last batch: each word's stem, the stems' claim counts, the synonym groups."""
     conn.execute("DELETE FROM fts_stems")
-    conn.execute("INSERT INTO fts_stems(stem, docs) SELECT term, doc FROM claim_fts_terms")
+    in_text: dict[str, int] = {}
+    for term, doc in conn.execute(
+        "SELECT term, doc FROM claim_fts_columns WHERE col IN ('summary', 'quote')"
+    ):
+        in_text[term] = max(doc, in_text.get(term, 0))  # the larger column: about the claims of either
+    conn.executemany(
+        "INSERT INTO fts_stems(stem, docs, text_docs) VALUES (?, ?, ?)",
+        [
+            (term, doc, in_text.get(term, 0))
+            for term, doc in conn.execute("SELECT term, doc FROM claim_fts_terms")
+        ],
+    )
     words = [w for (w,) in conn.execute("SELECT word FROM fts_vocab WHERE stem = ''")]
     conn.executemany(
         "UPDATE fts_vocab SET stem = ? WHERE word = ?", [(s, w) for w, s in stems(words).items()]
