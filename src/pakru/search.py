@@ -46,7 +46,8 @@ STOPWORDS = frozenset(
     most my no nor not of off on once only or other our ours out over own same she should so some
     such than that the their theirs them then there these they this those through to too under
     until up very was we were what when where which while who whom whose why will with would you
-    your yours tell say says said explain describe happen happened happens make made makes making""".split()
+    your yours tell say says said explain describe happen happened happens make made makes making
+    many much""".split()
 )
 
 EXACT, SYNONYM, TYPO1, TYPO2 = 0, 1, 2, 3
@@ -198,7 +199,9 @@ def _terms(conn: sqlite3.Connection, pieces: list[Piece]) -> tuple[list[Term], t
             continue
         raw.append((tokens, True, ()))
         i += 1
-    stems = stems_of(conn, {tok for tokens, _q, syn in raw for alt in (tokens, *syn) for tok in alt})
+    words = {tok for tokens, _q, syn in raw for alt in (tokens, *syn) for tok in alt}
+    words.update("".join(tokens) for tokens, quoted, _s in raw if len(tokens) > 1 and not quoted)
+    stems = stems_of(conn, words)
     docs = _docs(conn, set(stems.values()))
     n_claims = _claim_count(conn)
 
@@ -216,8 +219,12 @@ def _terms(conn: sqlite3.Connection, pieces: list[Piece]) -> tuple[list[Term], t
 
     terms = []
     for tokens, quoted, synonyms in raw:
-        present = df(tokens) > 0 or any(df(s) > 0 for s in synonyms)
-        alternatives = [(EXACT, tokens)] + [(SYNONYM, s) for s in synonyms]
+        alternatives = [(EXACT, tokens)]
+        joined = ("".join(tokens),)
+        if len(tokens) > 1 and not quoted and df(joined):  # "U-2" is also "U2"
+            alternatives.append((EXACT, joined))
+        present = any(df(alt) > 0 for _k, alt in alternatives) or any(df(s) > 0 for s in synonyms)
+        alternatives += [(SYNONYM, s) for s in synonyms]
         if not present and len(tokens) == 1 and not quoted:
             typos = _typos(conn, tokens[0])
             stems.update(stems_of(conn, {w for w, _e in typos}))
@@ -226,7 +233,9 @@ def _terms(conn: sqlite3.Connection, pieces: list[Piece]) -> tuple[list[Term], t
         content = [tok for tok in tokens if tok not in STOPWORDS] or list(tokens)
         # As rare as the word typed ("Druzhba", not its synonym "Friendship"); a word no claim
         # holds, as rare as its rarest synonym, or as rare as can be.
-        typed = rarity(tokens) or min((d for d in map(rarity, synonyms) if d), default=0)
+        typed = max(rarity(alt) for k, alt in alternatives if k == EXACT) or min(
+            (d for d in map(rarity, synonyms) if d), default=0
+        )
         weight = idf(typed) * (len(content) if quoted else 1)
         matches = sum(df(alt) for _k, alt in alternatives)
         terms.append(Term(" ".join(tokens), weight, tuple(alternatives), present, matches))
