@@ -366,3 +366,13 @@ def test_the_value_of_data_is_not_taken_for_a_command() -> None:
 
     assert _command_in(["--data", "search", "timeline"]) == "timeline"
     assert _command_in(["--data=search", "--no-cache", "compare", "search"]) == "compare"
+
+
+def test_search_highlight_inside_markup_like_text_stays_text() -> None:
+    r = terminal("search", "bold red odds")
+    assert r.exit_code == 0
+    plain = ANSI.sub("", r.stdout)
+    assert "[bold red]despite all odds[/bold red]" in plain  # highlighted, never read as markup
+    assert "\x1b[1;33modds" in r.stdout or "\x1b[1;3;33modds" in r.stdout
+    r = invoke("search", "bold red odds")
+    assert "[«bold» «red»]despite all «odds»[/«bold» «red»]" in r.stdout

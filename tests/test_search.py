@@ -254,3 +254,21 @@ def test_common_terms_are_scored_on_the_claims_rare_ones_find(store, monkeypatch
     monkeypatch.setattr(search_module, "SELECTIVE", 0)  # every term common: a bounded sample
     assert ids(run(store, "gwadr"))[0] == "alpha-002"
     assert "alpha-004" in ids(run(store, "Moscow"))
+
+
+def test_rapidfuzz_only_for_a_word_that_needs_expanding() -> None:
+    import subprocess
+    import sys
+
+    from conftest import FIXTURE
+
+    code = (
+        "import sys; from pakru.store import open_dataset, locate;"
+        "from pakru.store.memory import MemoryStore;"
+        "from pakru.search import search; from pakru.query import Filters;"
+        f"s = MemoryStore.from_dataset(open_dataset(locate({str(FIXTURE)!r})).dataset);"
+        "search(s, 'Why did Russia lift the embargo?', Filters()); print('rapidfuzz' in sys.modules);"
+        "search(s, 'gwadr', Filters()); print('rapidfuzz' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "True"]
