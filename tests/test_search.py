@@ -74,6 +74,8 @@ def test_exclusion(store) -> None:  # type: ignore[no-untyped-def]
     got = ids(run(store, "embargo -2013"))
     assert "beta-001" not in got and "alpha-001" in got
     assert "alpha-001" not in ids(run(store, 'embargo -"arms embargo"'))
+    with pytest.raises(QueryError):
+        run(store, "-embargo")
 
 
 def test_stemming(store) -> None:  # type: ignore[no-untyped-def]

@@ -141,6 +141,8 @@ def search(store: StoreLike, query: str, filters: Filters, limit: int | None = N
     pieces = parse(query)
     if not pieces:
         raise QueryError("the query has no words to search for")
+    if all(p.negated for p in pieces):
+        raise QueryError("the query has only words to leave out (-word); give one to search for")
     conn = store.conn
     terms, ignored = _terms(conn, [p for p in pieces if not p.negated])
     excluded = [p.tokens for p in pieces if p.negated]
@@ -461,6 +463,9 @@ def _hit(
                 shown = _find(groups_words[group], stems, alt)
                 if shown:
                     break
+        if shown:  # every form of the matched words in the claim's own text: "lift", "lifting"
+            wanted = {stems.get(w, w) for w in shown}
+            highlight.update(w for w in groups_words[0] if stems.get(w, w) in wanted)
         highlight.update(shown)
         matched_terms[t.label] = " ".join(shown) if shown else t.label
     matched = tuple(GROUPS[g][0] for g in sorted(groups))
