@@ -6,7 +6,8 @@ import pytest
 
 from pakru import query
 from pakru.errors import QueryError
-from pakru.search import edit_budget, parse, search
+from pakru.search import search
+from pakru.searchterms import edit_budget, parse
 from pakru.store.memory import MemoryStore
 
 
