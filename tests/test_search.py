@@ -107,6 +107,11 @@ def test_transposition_is_one_edit(store) -> None:  # type: ignore[no-untyped-de
     assert r.hits[0].terms == {"bjawa": "bajwa"} and r.hits[0].approximate
 
 
+def test_a_misspelt_name_finds_its_synonyms_too(store) -> None:  # type: ignore[no-untyped-def]
+    r = run(store, "Daesch")
+    assert {"alpha-004", "beta-003"} <= set(ids(r)) and all(h.approximate for h in r.hits)
+
+
 def test_typos_never_expand_to_stopwords(store) -> None:  # type: ignore[no-untyped-def]
     r = run(store, "wast")  # one edit from "was", "east"?: never from a stopword
     assert all("was" not in h.terms.values() for h in r.hits)

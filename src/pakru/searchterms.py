@@ -138,7 +138,12 @@ def read_terms(conn: sqlite3.Connection, pieces: list[Piece]) -> tuple[list[Term
             typos = _typos(conn, tokens[0])
             stems.update(stems_of(conn, {w for w, _e in typos}))
             docs.update(_docs(conn, {stems[w] for w, _e in typos if w in stems}))
-            alternatives += [(TYPO1 if edits == 1 else TYPO2, (w,)) for w, edits in typos]
+            for w, edits in typos:  # a misspelt name stands for the name's synonyms too ("Daesch": ISIS)
+                kind = TYPO1 if edits == 1 else TYPO2
+                alternatives += [(kind, alt) for alt in dict.fromkeys(((w,), *names.get((w,), ())))]
+            words_now = {tok for _k, alt in alternatives for tok in alt} - set(stems)
+            stems.update(stems_of(conn, words_now))
+            docs.update(_docs(conn, {stems[w] for w in words_now if w in stems}))
         content = [tok for tok in tokens if tok not in STOPWORDS] or list(tokens)
         # As rare as the word typed ("Druzhba", not its synonym "Friendship"); a word no claim
         # holds, as rare as its rarest synonym, or as rare as can be.
