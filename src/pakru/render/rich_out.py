@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import os
-import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from rich import box
@@ -22,21 +21,20 @@ from pakru.render.common import (
     by_publication,
     date_text,
     disagreement,
+    search_head,
     short,
     source_line,
     stance_text,
     who,
+    word_spans,
 )
 from pakru.render.safe import clean
-from pakru.textnorm import fold
 
 if TYPE_CHECKING:  # only the command that shows one imports its module
     from pakru.cite import Context
     from pakru.compare import Comparison
     from pakru.search import Results
     from pakru.timeline import Timeline
-
-_WORD = re.compile(r"\w+")
 
 
 def console() -> Console:
@@ -59,36 +57,26 @@ def stance_style(stance: float | None) -> str:
     return "green" if stance > 0 else "red"
 
 
-def highlighted(text: str, terms: Iterable[str], style: str = "italic") -> Text:
+def highlighted(text: str, words: Collection[str], style: str = "italic") -> Text:
     """The text with every word whose folded form matched the query in bold yellow."""
-    terms = frozenset(terms)
     out = T(text, style)
-    plain = out.plain
-    for m in _WORD.finditer(plain):
-        if fold(m.group()) in terms:
-            out.stylize("bold yellow", m.start(), m.end())
+    for start, end in word_spans(out.plain, words):
+        out.stylize("bold yellow", start, end)
     return out
 
 
 def search(d: Dataset, r: Results) -> None:
     con = console()
-    if not r.hits:
-        con.print(T(f"No claims match {r.query!r}.", "bold"))
-        if r.suggestions:
-            con.print(T(f"Closest topics and terms: {', '.join(r.suggestions)}"))
-        return
+    for notice in r.notices:
+        con.print(T(f"note: {notice}", "bold yellow"))
     for n, h in enumerate(r.hits, 1):
         c = h.claim
         head = Text.assemble(
-            T(f"{n}. ", "bold"),
-            T(date_text(c), "bold cyan"),
-            T(f"  {c.kind}", "magenta"),
-            T(f"  score {h.score:g}", "dim"),
-            T(f" · {', '.join(h.matched)}", "dim"),
+            T(f"{n}. ", "bold"), T(search_head(c, h), "bold cyan" if not h.approximate else "yellow")
         )
         body = Group(
-            highlighted(c.summary, h.terms, ""),
-            highlighted(f"“{c.quote}”", h.terms),
+            highlighted(c.summary, h.words, ""),
+            highlighted(f"“{c.quote}”", h.words),
             Text.assemble(
                 T("— "), T(source_line(d.source_by_id[c.source]), "dim"), T(f"  {c.id}", "dim cyan")
             ),
