@@ -42,9 +42,10 @@ def test_every_command_has_an_example(command: str) -> None:
 def test_search_plain() -> None:
     r = invoke("search", "gwadr")
     assert r.exit_code == 0, r.stderr
-    first = r.stdout.splitlines()[0]
-    assert first.startswith("1. 2018 (resolved) · event · score ")
-    assert "“Last year, the first joint exercise was held near the port of Gwadar.”" in r.stdout
+    lines = r.stdout.splitlines()
+    assert lines[0] == "note: no claim contains 'gwadr'; showing matches for 'gwadar'"
+    assert lines[1].startswith("1. 2018 (resolved) · event · score ") and ", approximate" in lines[1]
+    assert "“Last year, the first joint exercise was held near the port of «Gwadar».”" in r.stdout
     assert "— Ada Alpha, The Test Review, 1 March 2019 [alpha-002]" in r.stdout
     assert "\x1b" not in r.stdout
 
@@ -54,13 +55,43 @@ def test_search_terminal_highlights() -> None:
     assert r.exit_code == 0
     assert "\x1b[1;33mGwadar" in r.stdout or "\x1b[1;3;33mGwadar" in r.stdout
     assert all(len(line) <= 80 for line in ANSI.sub("", r.stdout).splitlines())
+    r = terminal("search", "gwadr")
+    assert ANSI.sub("", r.stdout).startswith("note: no claim contains 'gwadr'; showing matches for 'gwadar'")
 
 
-def test_search_nothing_found_suggests() -> None:
-    r = invoke("search", "Gwadra portz qqqq wwww")
+def test_search_exit_status_like_grep() -> None:
+    r = invoke("search", "qqqq wwww")
+    assert r.exit_code == 1 and r.stdout == ""
+    assert "pakru: no claims match 'qqqq wwww'" in r.stderr
+    r = invoke("search", "what is the")
+    assert r.exit_code == 1 and "only common words (what, is, the)" in r.stderr
+    r = invoke("search", "qqqq", "--json")
+    assert r.exit_code == 1 and json.loads(r.stdout) == []
+    for q in ("", "?!", "  "):
+        r = invoke("search", q)
+        assert r.exit_code == 2 and "no words to search for" in r.stderr
+
+
+def test_search_json_approximate() -> None:
+    r = invoke("search", "gwadr", "--json")
     assert r.exit_code == 0
-    assert "No claims match 'Gwadra portz qqqq wwww'." in r.stdout
-    assert "Closest topics and terms: Gwadar" in r.stdout
+    doc = json.loads(r.stdout)
+    assert doc[0]["id"] == "alpha-002" and doc[0]["approximate"] is True
+    assert doc[0]["terms"] == {"gwadr": "gwadar"}
+    assert "pakru: note: no claim contains 'gwadr'; showing matches for 'gwadar'" in r.stderr
+    exact = json.loads(invoke("search", "Gwadar nuclear", "--json").stdout)[0]
+    assert exact["approximate"] is False and exact["terms"] == {"gwadar": "gwadar", "nuclear": None}
+    assert set(exact) >= {"score", "matched", "terms", "approximate", "attested_by"}
+
+
+def test_search_hostile_text_in_highlights_stays_text() -> None:
+    r = terminal("search", "flourish")
+    assert r.exit_code == 0
+    assert "[bold red]despite all odds[/bold red]" in ANSI.sub("", r.stdout)
+    r = invoke("search", "citation")
+    assert "[«citation» needed]" in r.stdout and ":smile:" in r.stdout
+    r = terminal("search", "citation")
+    assert "[citation needed]" in ANSI.sub("", r.stdout) and ":smile:" in r.stdout
 
 
 def test_search_json() -> None:
@@ -367,3 +398,13 @@ def test_the_value_of_data_is_not_taken_for_a_command() -> None:
 
     assert _command_in(["--data", "search", "timeline"]) == "timeline"
     assert _command_in(["--data=search", "--no-cache", "compare", "search"]) == "compare"
+
+
+def test_search_highlight_inside_markup_like_text_stays_text() -> None:
+    r = terminal("search", "bold red odds")
+    assert r.exit_code == 0
+    plain = ANSI.sub("", r.stdout)
+    assert "[bold red]despite all odds[/bold red]" in plain  # highlighted, never read as markup
+    assert "\x1b[1;33modds" in r.stdout or "\x1b[1;3;33modds" in r.stdout
+    r = invoke("search", "bold red odds")
+    assert "[«bold» «red»]despite all «odds»[/«bold» «red»]" in r.stdout

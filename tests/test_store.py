@@ -71,7 +71,7 @@ def test_no_cache_builds_in_memory(dataset_copy: Path) -> None:
     store = open_store(dataset_copy, use_cache=False)
     assert store.from_cache is False and store.file is None
     assert not any(Path(os.environ["PAKRU_CACHE_DIR"]).iterdir())
-    assert store.conn.execute("SELECT count(*) FROM vocabulary").fetchone()[0] > 0
+    assert store.conn.execute("SELECT count(*) FROM fts_vocab").fetchone()[0] > 0
 
 
 def test_a_first_run_hashes_once(dataset_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,7 +2,7 @@
 
 Every command runs through ``_run``, the one place that turns pakru's errors
 into one line each on stderr and an exit code (a traceback only with --debug).
-Exit codes: 0 ok, 1 invalid dataset, 2 usage error or unknown name,
+Exit codes: 0 ok, 1 invalid dataset or (search) no match, 2 usage error or unknown name,
 130 interrupted, 141 output pipe closed, 70 internal error.
 """
 
@@ -404,7 +404,9 @@ def _limit_ok(limit: int | None) -> None:
 @_run
 def search(
     query: str = typer.Argument(
-        ..., metavar="QUERY", help="Words to look for; case, punctuation and typos are forgiven."
+        ...,
+        metavar="QUERY",
+        help='A question or words; "a phrase", -word to exclude. Case, accents and typos are forgiven.',
     ),
     topic: list[str] = TopicOpt,
     source: list[str] = SourceOpt,
@@ -414,12 +416,16 @@ def search(
     limit: int = typer.Option(20, "--limit", "-n", help="Show at most this many results."),
     as_json: bool = JsonOpt,
 ) -> None:
-    """Fuzzy, typo-tolerant search over the claims.
+    """Search the claims: ask a question or give keywords.
 
-    Matches summaries, quotes, topics and their aliases, actors, events, and each source's author
-    and title. Results are ranked by relevance, with the words that matched highlighted.
+    Words count by how rare they are, and a claim ranks by how much of the query's evidence it
+    holds (score 0-100). Summaries, quotes, actors, events, topics and each source's author and
+    title are searched; "quoted phrases" must match as written and -word leaves out claims that
+    say it. Names of actors and topics stand for their aliases (Daesh, ISIS); a word no claim
+    contains is matched to the dataset's nearest words, and the output says so. Exit status:
+    0 with results, 1 with none, 2 for a query without words.
 
-    Example: pakru search "Gwadr port" --from 2015
+    Example: pakru search "Why did Russia lift its arms embargo?" --from 2014
     """
     from pakru.search import search as run_search
 
@@ -427,6 +433,15 @@ def search(
     store = _load()
     f = _filters(store, topic, source, date_from, date_to, kind)
     results = run_search(store, query, f, limit)
+    if as_json or not results.hits:
+        for notice in results.notices:
+            _stderr(f"pakru: note: {notice}")
+    if not results.hits:
+        why = f": it has only common words ({', '.join(results.ignored)})" if not results.terms else ""
+        if as_json:
+            print("[]")
+        _stderr(f"pakru: no claims match {query!r}{why}")
+        raise typer.Exit(1)
     _emit(as_json, "search", store.dataset, results)
 
 

@@ -1,222 +1,296 @@
-"""Fuzzy, typo-tolerant search over claims, on the store's full-text index (store/fts.py).
+"""Search that answers questions: SQLite FTS5 over the claims, ranked by the evidence they hold.
 
-A minimal version (issue 13), kept to the ranking pakru had: the search helper's version
-replaces it. The query is folded (case, accents, punctuation) and split into words; each word is
-expanded over the index's vocabulary to the words it could mean ("gwadr" -> "gwadar"). FTS5
-finds the claims holding any of them, best first by bm25; the best of those are scored, for each
-query word, by the similarity of the best expansion they contain weighted by the field it was
-found in, and shown by that score.
+A query is read into *terms*: each word that is not a common word ("why", "did", "the"), each
+"quoted phrase", and each name of an actor or topic (matched as a whole, so "Islamic State" is
+one term). A term is found through its alternatives, each with a factor:
+
+- the term as typed (1.0), stemmed by FTS5's porter tokenizer ("annexation" finds "annexed");
+- its synonyms from the data (0.85): the other names of the same actor or topic ("Daesh" finds
+  "ISIS" and "Islamic State"; "Mi35" finds "Mi-35");
+- for a word no claim contains, the dataset's words within its edit budget (typos: 0.5 for one
+  edit, 0.4 for two; see ``searchterms.edit_budget``), never a common word.
+
+Where it is found counts too: a claim's own text (summary, quote) 1.0, the names of its actors,
+event and source 0.6, the names of its topics 0.3 (every claim of a topic carries them).
+
+A claim's score (0–100) is the share of the query's evidence it holds: the sum over the terms it
+matches of (term weight × factors), over the sum of all the terms' weights, where a term's
+weight is its BM25 inverse document frequency (rare words weigh more; a word no claim holds
+weighs most). 100 means every term found as typed in the claim's own text. Claims are ranked by
+score, then by FTS5's bm25() with column weights. No term is required, and a claim that only
+shares common words with the query is never a match.
 """
 
-import bisect
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from pakru import textnorm
-from pakru.model import Claim
+from pakru.errors import QueryError
+from pakru.model import Claim, Dataset
+from pakru.searchterms import (
+    EXACT,
+    SYNONYM,
+    TYPO1,
+    TYPO2,
+    Term,
+    parse,
+    read_terms,
+    stems_of,
+)
+from pakru.store import fts
 
 if TYPE_CHECKING:
-    from pakru.query import Filters
-    from pakru.store.open import Store
+    import sqlite3
 
-FIELDS = ("summary", "quote", "topics", "actors", "event", "source")
-WEIGHTS = {"summary": 1.0, "quote": 1.0, "topics": 0.95, "actors": 0.95, "event": 0.9, "source": 0.85}
-DEFAULT_CUTOFF = 60.0
-POOL = 5  # claims found by bm25 for each one shown, to be scored
-STOPWORDS = frozenset(
-    "a an and are as at be by for from in into is it its of on or that the this to was were with".split()
+    from pakru.query import Filters
+
+KIND_FACTOR = {EXACT: 1.0, SYNONYM: 0.85, TYPO1: 0.5, TYPO2: 0.4}
+# Column groups of claim_fts: (name shown as "matched", FTS5 column filter, factor)
+GROUPS = (
+    ("text", "{summary quote}", 1.0),
+    ("names", "{actors event source}", 0.6),
+    ("topics", "{topics}", 0.3),
 )
-_LAST = 10**7
+BM25_WEIGHTS = (1.0, 0.8, 0.2, 0.4, 0.5, 0.3)  # COLUMNS order: summary, quote, topics, actors, event, source
+MIN_SCORE = 5  # below this a claim shares too little of the query to be shown
+SELECTIVE = 1000  # a term matching more claims than this is scored only on the claims others find
+CANDIDATES = 500  # claims on which the common terms are scored
+
+
+class StoreLike(Protocol):
+    """What search needs of the store (issue 13's Store has these members)."""
+
+    conn: sqlite3.Connection
+    dataset: Dataset
+
+    def claims_at(self, rowids: Sequence[int]) -> list[Claim]: ...
+    def where(self, f: Filters) -> tuple[str, tuple[Any, ...]]: ...
+    def attested_by(self, event_ids: Iterable[str]) -> dict[str, int]: ...
 
 
 class Hit(NamedTuple):
     claim: Claim
-    score: float  # 0..100
-    matched: tuple[str, ...]  # fields, best first
-    terms: frozenset[str] = frozenset()  # folded words that matched
+    score: int  # 0..100: the share of the query's evidence the claim holds
+    matched: tuple[str, ...]  # column groups that matched: text, names, topics
+    terms: dict[str, str | None]  # each term -> the dataset word(s) it matched here, or None
+    approximate: bool  # some term matched only through a typo expansion
+    words: frozenset[str] = frozenset()  # folded words of the claim to highlight
+    attested_by: int | None = None  # sources that attest the claim's event
 
 
 class Results(NamedTuple):
     query: str
     hits: tuple[Hit, ...]
-    suggestions: tuple[str, ...] = ()  # when nothing matched: the closest topics or words
+    notices: tuple[str, ...] = ()  # said first: "no claim contains 'nuclear'; showing matches for ..."
+    terms: tuple[str, ...] = ()
+    ignored: tuple[str, ...] = ()  # common words left out of the search
 
 
-class Vocabulary:
-    """The index's words: looked up in the table, read whole only for a likely typo."""
+def search(store: StoreLike, query: str, filters: Filters, limit: int | None = None) -> Results:
+    """The claims that answer ``query`` among those passing ``filters``, best first."""
+    pieces = parse(query)
+    if not pieces:
+        raise QueryError("the query has no words to search for")
+    if all(p.negated for p in pieces):
+        raise QueryError("the query has only words to leave out (-word); give one to search for")
+    conn = store.conn
+    terms, ignored = read_terms(conn, [p for p in pieces if not p.negated])
+    excluded = [p.tokens for p in pieces if p.negated]
+    notices = tuple(_notice(t) for t in terms if not t.present)
+    labels = tuple(t.label for t in terms)
+    if not terms:  # only common words
+        return Results(query, (), notices, labels, ignored)
+    rows = _rank(store, terms, excluded, filters, limit)
+    if not rows:
+        return Results(query, (), notices, labels, ignored)
+    claims = store.claims_at([r[0] for r in rows])
+    attested = store.attested_by({c.event for c in claims if c.event})
+    total = sum(t.weight for t in terms) or 1.0
+    stems = _stems_of(conn, terms, claims, store.dataset)
+    hits = []
+    for (_rowid, numerator, _rank_value, detail), claim in zip(rows, claims, strict=True):
+        best = {int(c): (int(k), int(g)) for c, k, g in (part.split(":") for part in detail.split(" "))}
+        hits.append(_hit(store.dataset, claim, terms, best, round(100 * numerator / total), stems, attested))
+    return Results(query, tuple(hits), notices, labels, ignored)
 
-    def __init__(self, store: "Store") -> None:
-        self.conn = store.conn
-        self._all: list[str] | None = None
 
-    def has(self, word: str) -> bool:
-        return self.conn.execute("SELECT 1 FROM vocabulary WHERE word = ?", (word,)).fetchone() is not None
-
-    def starting(self, prefix: str) -> list[str]:
-        sql = "SELECT word FROM vocabulary WHERE word > ? AND word < ? ORDER BY word"
-        return [r[0] for r in self.conn.execute(sql, (prefix, prefix + "\U0010ffff"))]
-
-    def every(self) -> list[str]:
-        if self._all is None:
-            self._all = [r[0] for r in self.conn.execute("SELECT word FROM vocabulary ORDER BY word")]
-        return self._all
+def _notice(t: Term) -> str:
+    typos = [" ".join(tokens) for kind, tokens in t.alternatives if kind in (TYPO1, TYPO2)]
+    if not typos:
+        return f"no claim contains {t.label!r}"
+    return f"no claim contains {t.label!r}; showing matches for " + ", ".join(repr(w) for w in typos)
 
 
-def query_words(query: str) -> list[str]:
-    words = textnorm.fold(query).split()
-    content = [w for w in words if w not in STOPWORDS]
-    return content or words
+def _phrase(tokens: tuple[str, ...]) -> str:
+    return '"' + " ".join(tokens) + '"'
 
 
-def expand(word: str, vocabulary: "Vocabulary | Sequence[str]") -> dict[str, float]:
-    """The vocabulary words a query word may mean, with their similarity (0..100).
+def _rank(
+    store: StoreLike, terms: list[Term], excluded: list[tuple[str, ...]], filters: Filters, limit: int | None
+) -> list[tuple[int, float, float, str]]:
+    """(rowid, evidence, bm25 sum, per-term "term:kind:group" list) of the best claims.
 
-    A word the dataset contains is taken as meant: it matches itself, longer words it
-    begins ("helicopter" -> "helicopters") and words that are all but its last letters
-    ("agreements" -> "agreement"). Only a word the dataset lacks, a likely typo, is
-    compared with the whole vocabulary by rapidfuzz.
+    The work is bounded by the selective terms: claims are gathered through the terms that
+    match at most SELECTIVE claims, and the common terms ("Pakistan" in a dataset about
+    Pakistan) are then scored only on the CANDIDATES claims these rank best. When every term is
+    common, the claims gathered are the first CANDIDATES whose own text holds one of them. On a
+    dataset of fewer than SELECTIVE claims every term is selective and the ranking is exact.
     """
-    vocab = vocabulary if isinstance(vocabulary, Vocabulary) else _Listed(vocabulary)
-    out: dict[str, float] = {}
-    exact = vocab.has(word)
-    if exact:
-        out[word] = 100.0
-    if len(word) >= 3:  # "heli" finds "helicopters", a little below an exact word
-        for term in vocab.starting(word):
-            out[term] = 90.0 - min(10.0, len(term) - len(word))
-        for cut in range(1, min(3, len(word) - 3) + 1):  # plurals, -ed, -ing: "talks" -> "talk"
-            stem = word[:-cut]
-            if vocab.has(stem):
-                out.setdefault(stem, 90.0 - 2 * cut)
-    if exact or len(word) <= 2:  # short words are too easily near anything
-        return out
-    from rapidfuzz import fuzz, process
-
-    cutoff = 85 if len(word) <= 4 else 80 if len(word) <= 6 else 75
-    for term, score, _ in process.extract(
-        word, vocab.every(), scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
-    ):
-        out[term] = max(out.get(term, 0.0), float(score))
-    return out
-
-
-class _Listed:
-    """A sorted list of words as a Vocabulary (for tests and callers with a list)."""
-
-    def __init__(self, words: Sequence[str]) -> None:
-        self.words = words
-
-    def has(self, word: str) -> bool:
-        i = bisect.bisect_left(self.words, word)
-        return i < len(self.words) and self.words[i] == word
-
-    def starting(self, prefix: str) -> list[str]:
-        i = bisect.bisect_right(self.words, prefix)
-        out = []
-        while i < len(self.words) and self.words[i].startswith(prefix):
-            out.append(self.words[i])
-            i += 1
-        return out
-
-    def every(self) -> Sequence[str]:
-        return self.words
-
-
-def search(
-    store: "Store",
-    query: str,
-    filters: "Filters | None" = None,
-    limit: int | None = None,
-    *,
-    cutoff: float = DEFAULT_CUTOFF,
-) -> Results:
-    """Claims matching ``query`` that pass ``filters``, best first."""
-    from pakru.store import fts
-
-    words = query_words(query)
-    if not words:
-        return Results(query, ())
-    vocab = Vocabulary(store)
-    expansions = [expand(w, vocab) for w in words]
-    terms = {t for e in expansions for t in e}
-    if not terms:
-        return Results(query, (), suggest(store, vocab, query))
-    match = " OR ".join(f'"{t}"' for t in sorted(terms))
-    where, params = store.where(filters)
-    weights = ", ".join(str(WEIGHTS[f]) for f in FIELDS)
-    joined = (
-        "" if where == "1" else " JOIN claims ON claims.rowid = claim_fts.rowid"
-    )  # no join: half the time
-    sql = (
-        f"SELECT claim_fts.rowid FROM claim_fts{joined} "
-        f"WHERE claim_fts MATCH ? AND {where} ORDER BY bm25(claim_fts, {weights})"
-    )
-    if limit is not None:
-        sql += f" LIMIT {int(limit) * POOL}"
-    rowids = [r[0] for r in store.conn.execute(sql, (match, *params))]
-    d = store.dataset
-    whole = " ".join(words)
-    ranked = []
-    for rowid, c in zip(rowids, store.claims_at(rowids), strict=True):
-        event = d.event_by_id[c.event] if c.event is not None else None
-        texts = fts.row_text(
-            c, d.source_by_id[c.source], [d.topic_by_id[t] for t in c.topics], d.actor_aliases, event
+    selective = [ti for ti, t in enumerate(terms) if t.docs <= SELECTIVE]
+    common = [ti for ti in range(len(terms)) if ti not in selective]
+    sel_parts, sel_params = _parts(terms, selective)
+    cand_params: list[str] = []
+    if selective:  # the claims the selective terms rank best
+        candidates = f"SELECT rowid FROM sel GROUP BY rowid ORDER BY SUM(m) DESC LIMIT {CANDIDATES}"
+    else:  # the first claims whose own text holds a common term: a bounded, unranked sample
+        firsts = []
+        for ti in common:
+            firsts.append(
+                f"SELECT * FROM (SELECT rowid FROM claim_fts WHERE claim_fts MATCH ? LIMIT {CANDIDATES})"
+            )
+            cand_params.append(_own_text_match(terms[ti]))
+        candidates = " UNION ".join(firsts)
+    # A common term counts only where a claim's own text holds it, checked claim by claim: bm25()
+    # would read the term's whole posting list again for each claim.
+    common_parts, common_params = [], []
+    for ti in common:
+        for kind in (EXACT, SYNONYM, TYPO1, TYPO2):
+            alts = [a for k, a in terms[ti].alternatives if k == kind]
+            if alts:
+                m = terms[ti].weight * KIND_FACTOR[kind] * GROUPS[0][2]
+                common_parts.append(
+                    f"SELECT cand.rowid, {ti}, {m!r}, {kind}, 0, 0.0 FROM cand CROSS JOIN claim_fts"
+                    " ON claim_fts.rowid = cand.rowid WHERE claim_fts MATCH ?"
+                )
+                common_params.append(GROUPS[0][1] + " : (" + " OR ".join(_phrase(a) for a in alts) + ")")
+    where, where_params = store.where(filters)
+    exclude = ""
+    if excluded:
+        exclude = " AND best.rowid NOT IN (SELECT rowid FROM claim_fts WHERE claim_fts MATCH ?)"
+        where_params = (
+            *where_params,
+            "{summary quote} : (" + " OR ".join(_phrase(e) for e in excluded) + ")",
         )
-        scored = _score(texts, words, expansions, whole)
-        if scored is None or scored[0] < cutoff:
+    total = sum(t.weight for t in terms) or 1.0
+    empty = "SELECT 0, 0, 0.0, 0, 0, 0.0 WHERE 0"
+    sql = (
+        f"WITH sel(rowid, c, m, k, g, bm) AS MATERIALIZED ({' UNION ALL '.join(sel_parts) or empty}),"
+        f" cand(rowid) AS MATERIALIZED ({candidates}),"
+        f" hits AS (SELECT * FROM sel{''.join(' UNION ALL ' + p for p in common_parts)}),"
+        " best AS (SELECT rowid, c, MAX(m) AS m, k, g, bm FROM hits GROUP BY rowid, c)"
+        " SELECT best.rowid, SUM(best.m) AS s, SUM(best.bm) AS r,"
+        " group_concat(best.c || ':' || best.k || ':' || best.g, ' ')"
+        f" FROM best JOIN claims ON claims.rowid = best.rowid WHERE ({where}){exclude}"
+        f" GROUP BY best.rowid HAVING 100.0 * s / {total!r} >= {MIN_SCORE}"
+        f" ORDER BY ROUND(100.0 * s / {total!r}) DESC, r, best.rowid LIMIT ?"
+    )
+    params = (*sel_params, *cand_params, *common_params, *where_params, -1 if limit is None else limit)
+    return store.conn.execute(sql, params).fetchall()
+
+
+def _own_text_match(t: Term) -> str:
+    alts = [a for _k, a in t.alternatives]
+    return GROUPS[0][1] + " : (" + " OR ".join(_phrase(a) for a in alts) + ")"
+
+
+def _parts(terms: list[Term], which: list[int]) -> tuple[list[str], list[str]]:
+    """One SELECT per term, kind of alternative and column group, with its MATCH argument."""
+    weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+    parts, params = [], []
+    for ti in which:
+        t = terms[ti]
+        kinds: dict[int, list[tuple[str, ...]]] = {}
+        for kind, tokens in t.alternatives:
+            kinds.setdefault(kind, []).append(tokens)
+        for kind, alts in kinds.items():
+            match = " OR ".join(_phrase(a) for a in alts)
+            for gi, (_name, columns, factor) in enumerate(GROUPS):
+                m = t.weight * KIND_FACTOR[kind] * factor
+                parts.append(
+                    f"SELECT rowid, {ti}, {m!r}, {kind}, {gi},"
+                    f" bm25(claim_fts, {weights}) * {KIND_FACTOR[kind]!r}"
+                    " FROM claim_fts WHERE claim_fts MATCH ?"
+                )
+                params.append(f"{columns} : ({match})")
+    return parts, params
+
+
+def _stems_of(
+    conn: sqlite3.Connection, terms: list[Term], claims: list[Claim], dataset: Dataset
+) -> dict[str, str]:
+    """The stem of every word of the terms' alternatives and of the hits' texts."""
+    words = {tok for t in terms for _k, alt in t.alternatives for tok in alt}
+    for c in claims:
+        words.update(w for group in _claim_words(dataset, c) for w in group)
+    return stems_of(conn, words)
+
+
+def _claim_words(dataset: Dataset, c: Claim) -> tuple[list[str], ...]:
+    """The folded words of a claim in each column group of GROUPS: own text, names, topics."""
+    event = dataset.event_by_id.get(c.event) if c.event else None
+    topics = [dataset.topic_by_id[t] for t in c.topics if t in dataset.topic_by_id]
+    source = dataset.source_by_id[c.source]
+    summary, quote, topic_names, actors, event_label, source_names = fts.row_text(
+        c, source, topics, dataset.actor_aliases, event
+    )
+    return tuple(
+        textnorm.fold(" ".join(texts)).split()
+        for texts in ((summary, quote), (actors, event_label, source_names), (topic_names,))
+    )
+
+
+def _find(words: list[str], stems: dict[str, str], alt: tuple[str, ...]) -> list[str]:
+    """The claim's words that spell the alternative (by stems, in a row), or []."""
+    want = [stems.get(tok, tok) for tok in alt]
+    have = [stems.get(w, w) for w in words]
+    n = len(want)
+    for i in range(len(have) - n + 1):
+        if have[i : i + n] == want:
+            return words[i : i + n]
+    return []
+
+
+def _hit(
+    dataset: Dataset,
+    claim: Claim,
+    terms: list[Term],
+    best: dict[int, tuple[int, int]],
+    score: int,
+    stems: dict[str, str],
+    attested: dict[str, int],
+) -> Hit:
+    groups_words = _claim_words(dataset, claim)
+    matched_terms: dict[str, str | None] = {}
+    highlight: set[str] = set()
+    approximate = False
+    groups: set[int] = set()
+    for ti, t in enumerate(terms):
+        if ti not in best:
+            matched_terms[t.label] = None
             continue
-        score, fields, found, first = scored
-        when = (_LAST, 0) if c.date is None else (c.date.start.toordinal(), c.date.end.toordinal())
-        ranked.append(((-score, first, *when, rowid), Hit(c, score, fields, found)))
-    ranked.sort(key=lambda x: x[0])
-    hits = tuple(h for _, h in ranked[:limit])
-    return Results(query, hits, () if hits else suggest(store, vocab, query))
-
-
-def _score(
-    texts: Sequence[str], words: list[str], expansions: list[dict[str, float]], whole: str
-) -> tuple[float, tuple[str, ...], frozenset[str], int] | None:
-    fields = [set(t.split()) for t in texts]
-    best: list[tuple[float, int]] = []
-    found: set[str] = set()
-    for exp in expansions:
-        top = (0.0, len(FIELDS))
-        for fi, present in enumerate(fields):
-            weight = WEIGHTS[FIELDS[fi]]
-            for term in present.intersection(exp):
-                found.add(term)
-                s = exp[term] * weight
-                if s > top[0]:
-                    top = (s, fi)
-        best.append(top)
-    if not found:
-        return None
-    score = sum(s for s, _ in best) / len(words)
-    if len(words) > 1 and (whole in texts[0] or whole in texts[1]):
-        score = min(100.0, score + 5.0)
-    by_field: dict[int, float] = {}
-    for s, fi in best:
-        if s > 0:
-            by_field[fi] = max(by_field.get(fi, 0.0), s)
-    matched = tuple(FIELDS[fi] for fi in sorted(by_field, key=lambda fi: (-by_field[fi], fi)))
-    first = min((fi for s, fi in best if s > 0), default=len(FIELDS))
-    return round(score, 1), matched, frozenset(found), first
-
-
-def suggest(store: "Store", vocab: Vocabulary, query: str, limit: int = 5) -> tuple[str, ...]:
-    """The topics and words closest to a query that found nothing."""
-    from rapidfuzz import fuzz, process
-
-    folded = textnorm.fold(query)
-    if not folded:
-        return ()
-    topics = {textnorm.fold(n): t.label for t in store.dataset.topics for n in t.names}
-    out: list[str] = []
-    for name, _s, _ in process.extract(folded, list(topics), scorer=fuzz.WRatio, score_cutoff=60, limit=10):
-        if topics[name] not in out:
-            out.append(topics[name])
-    for word in folded.split():
-        for term, _s, _ in process.extract(word, vocab.every(), scorer=fuzz.ratio, score_cutoff=55, limit=3):
-            if term not in out and len(term) > 2:
-                out.append(term)
-    return tuple(out[:limit])
+        kind, group = best[ti]
+        groups.add(group)
+        approximate = approximate or kind in (TYPO1, TYPO2)
+        shown: list[str] = []
+        for k, alt in sorted(t.alternatives, key=lambda a: -len(a[1])):  # "mi 35m" before "mi"
+            if k == kind:
+                shown = _find(groups_words[group], stems, alt)
+                if shown:
+                    break
+        if shown:  # every form of the matched words in the claim's own text: "lift", "lifting"
+            wanted = {stems.get(w, w) for w in shown}
+            highlight.update(w for w in groups_words[0] if stems.get(w, w) in wanted)
+        highlight.update(shown)
+        matched_terms[t.label] = " ".join(shown) if shown else t.label
+    matched = tuple(GROUPS[g][0] for g in sorted(groups))
+    return Hit(
+        claim,
+        score,
+        matched,
+        matched_terms,
+        approximate,
+        frozenset(highlight),
+        attested.get(claim.event) if claim.event else None,
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from pakru.cite import published_phrase
@@ -10,6 +12,9 @@ from pakru.model import Claim, Dataset, Source
 if TYPE_CHECKING:
     from pakru.compare import SharedEvent
     from pakru.events import EventFacts
+    from pakru.search import Hit
+
+_WORD = re.compile(r"\w+")
 
 
 def who(source: Source) -> str:
@@ -72,3 +77,30 @@ def disagreement(dataset: Dataset, claims: tuple[Claim, ...]) -> str:
     """'2017 (Hasan Askari Rizvi) vs 2018 (unsigned)': the dates each source gives."""
     parts = [f"{c.date.label} ({who(dataset.source_by_id[c.source])})" for c in claims if c.date is not None]
     return " vs ".join(dict.fromkeys(parts))
+
+
+def search_head(claim: Claim, hit: Hit) -> str:
+    """'2014 · event · score 68, approximate · matched text, names · event attested by 4 sources'."""
+    score = f"score {hit.score}" + (", approximate" if hit.approximate else "")
+    parts = [date_text(claim), claim.kind, score, f"matched {', '.join(hit.matched)}"]
+    if hit.attested_by:
+        parts.append(f"event attested by {hit.attested_by} source{'s' if hit.attested_by != 1 else ''}")
+    return " · ".join(parts)
+
+
+def word_spans(text: str, words: Collection[str]) -> list[tuple[int, int]]:
+    """Where the words of ``text`` whose folded form is one of ``words`` stand."""
+    if not words:
+        return []
+    from pakru.textnorm import fold
+
+    return [m.span() for m in _WORD.finditer(text) if fold(m.group()) in words]
+
+
+def marked(text: str, words: Collection[str]) -> str:
+    """The text with each matched word in «»."""
+    out, last = [], 0
+    for start, end in word_spans(text, words):
+        out += [text[last:start], "«", text[start:end], "»"]
+        last = end
+    return "".join(out) + text[last:]

@@ -56,7 +56,17 @@ def claim_obj(d: Dataset, c: Claim) -> dict[str, Any]:
 
 
 def search_doc(d: Dataset, r: Results) -> list[dict[str, Any]]:
-    return [{**claim_obj(d, h.claim), "score": h.score, "matched": list(h.matched)} for h in r.hits]
+    return [
+        {
+            **claim_obj(d, h.claim),
+            "score": h.score,
+            "matched": list(h.matched),
+            "terms": h.terms,
+            "approximate": h.approximate,
+            "attested_by": h.attested_by,
+        }
+        for h in r.hits
+    ]
 
 
 def timeline_doc(d: Dataset, t: Timeline) -> list[dict[str, Any]]:

@@ -72,15 +72,18 @@ def _claim_block(w: Writer, d: Dataset, c: Claim, indent: str = "   ") -> None:
 
 
 def search(d: Dataset, r: Results, out: TextIO | None = None) -> None:
+    """Notices first (words no claim holds), then each hit with its matched words in «»."""
+    from pakru.render.common import marked, search_head
+
     w = Writer(out)
-    if not r.hits:
-        w(f"No claims match {r.query!r}.")
-        if r.suggestions:
-            w(f"Closest topics and terms: {', '.join(r.suggestions)}")
+    for notice in r.notices:
+        w(f"note: {notice}")
     for n, h in enumerate(r.hits, 1):
         c = h.claim
-        w(f"{n}. {date_text(c)} · {c.kind} · score {h.score:g} · matched {', '.join(h.matched)}")
-        _claim_block(w, d, c)
+        w(f"{n}. {search_head(c, h)}")
+        w(f"   {marked(c.summary, h.words)}")
+        w(f"   “{marked(c.quote, h.words)}”")
+        w(f"   — {source_line(d.source_by_id[c.source])} [{c.id}]")
         w()
     w.flush()
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import os
-import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from rich.console import Console
@@ -14,10 +13,19 @@ from rich.text import Text
 from pakru.cite import citation
 from pakru.model import Claim, Dataset, Topic
 from pakru.render import views
-from pakru.render.common import author_line, count, date_text, disagreement, source_line, stance_text, who
+from pakru.render.common import (
+    author_line,
+    count,
+    date_text,
+    disagreement,
+    search_head,
+    source_line,
+    stance_text,
+    who,
+    word_spans,
+)
 from pakru.render.safe import clean
 from pakru.render.views import stance_style
-from pakru.textnorm import fold
 
 if TYPE_CHECKING:  # only the command that shows one imports its module
     from pakru.cite import Context
@@ -26,8 +34,6 @@ if TYPE_CHECKING:  # only the command that shows one imports its module
     from pakru.grid import Grid
     from pakru.search import Results
     from pakru.timeline import Timeline
-
-_WORD = re.compile(r"\w+")
 
 
 def console() -> Console:
@@ -58,14 +64,11 @@ def T(text: str, style: str = "") -> Text:
     return Text(clean(text), style=style)
 
 
-def highlighted(text: str, terms: Iterable[str], style: str = "italic") -> Text:
+def highlighted(text: str, words: Collection[str], style: str = "italic") -> Text:
     """The text with every word whose folded form matched the query in bold yellow."""
-    terms = frozenset(terms)
     out = T(text, style)
-    plain = out.plain
-    for m in _WORD.finditer(plain):
-        if fold(m.group()) in terms:
-            out.stylize("bold yellow", m.start(), m.end())
+    for start, end in word_spans(out.plain, words):
+        out.stylize("bold yellow", start, end)
     return out
 
 
@@ -74,23 +77,16 @@ def search(d: Dataset, r: Results) -> None:
     from rich.padding import Padding
 
     con = console()
-    if not r.hits:
-        con.print(T(f"No claims match {r.query!r}.", "bold"))
-        if r.suggestions:
-            con.print(T(f"Closest topics and terms: {', '.join(r.suggestions)}"))
-        return
+    for notice in r.notices:
+        con.print(T(f"note: {notice}", "bold yellow"))
     for n, h in enumerate(r.hits, 1):
         c = h.claim
         head = Text.assemble(
-            T(f"{n}. ", "bold"),
-            T(date_text(c), "bold cyan"),
-            T(f"  {c.kind}", "magenta"),
-            T(f"  score {h.score:g}", "dim"),
-            T(f" · {', '.join(h.matched)}", "dim"),
+            T(f"{n}. ", "bold"), T(search_head(c, h), "bold cyan" if not h.approximate else "yellow")
         )
         body = Group(
-            highlighted(c.summary, h.terms, ""),
-            highlighted(f"“{c.quote}”", h.terms),
+            highlighted(c.summary, h.words, ""),
+            highlighted(f"“{c.quote}”", h.words),
             Text.assemble(
                 T("— "), T(source_line(d.source_by_id[c.source]), "dim"), T(f"  {c.id}", "dim cyan")
             ),

@@ -7,9 +7,6 @@ into a temporary file in the cache folder, renamed into place when complete, so 
 old database or the new one, never half of one. Anything wrong with a database is a miss: pakru
 warns once, rebuilds, and carries on (in memory, if the cache folder cannot be written).
 
-
-from __future__ import annotations
-
 Store, open_store and DamagedCache are in store/open.py; this package's own namespace holds only
 locating (store/locate.py, which imports nothing of pakru), so that the loader can use it.
 """

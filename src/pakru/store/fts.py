@@ -1,29 +1,47 @@
-"""Full-text search tables: an FTS5 index over each claim's searchable texts, and its vocabulary.
+"""The full-text index of the claims: an SQLite FTS5 table and the tables search needs beside it.
 
-A minimal version (issue 13): the search helper's version replaces it, under the same names.
-The index is contentless (content=''): the texts live in `claims`, the index only finds rowids.
-It is detail=none (no positions, no per-column postings): search.py scores the best bm25 candidates
-itself, field by field, and the index is about half the size (the database ~1.1x the YAML).
+- ``claim_fts``: one row per claim (rowid = the claim's rowid in ``claims``), one column per
+  kind of text (COLUMNS). Tokenized by ``porter`` over ``unicode61 remove_diacritics 2``, so
+  "annexation" and "annexed" share the stem "annex", "Détente" is "detente", and a word's case
+  is forgotten. Contentless: the texts live in the claims themselves.
+- ``fts_vocab``: every distinct folded word of the index (as written, not stemmed), its length,
+  its stem and the number of claims that hold it. Typo expansion reads this table by length,
+  never the whole FTS vocabulary per query.
+- ``fts_stems``: every stem, the number of claims that hold it anywhere (how selective it is) and
+  in their own text, summary or quote (how rare it is: every claim of a topic carries the topic's
+  aliases, which would make "CENTO" look common).
+- ``fts_synonyms``: the alias groups of the dataset's actors and topics (see ``synonym_groups``),
+  gathered by ``insert`` from the claims' topic and actor columns into ``fts_name_sets``.
+
+The builder calls ``insert`` with batches of rows and ``finish`` once after the last.
 """
 
 from __future__ import annotations
 
-import functools
+import re
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
-from pakru import textnorm
-from pakru.model import Claim, Event, Source, Topic
-
-_fold_shared = functools.lru_cache(maxsize=1 << 16)(textnorm.fold)  # topics, actors, event, source repeat
+if TYPE_CHECKING:
+    from pakru.model import Claim, Event, Source, Topic
 
 COLUMNS = ("summary", "quote", "topics", "actors", "event", "source")
-SCHEMA = """
-CREATE VIRTUAL TABLE claim_fts USING fts5(
-    summary, quote, topics, actors, event, source,
-    content='', detail=none, tokenize='unicode61 remove_diacritics 0'
-);
-CREATE TABLE vocabulary(word TEXT PRIMARY KEY, claims INTEGER NOT NULL) WITHOUT ROWID;
+TOKENIZE = "porter unicode61 remove_diacritics 2"
+NAME_SEP, TOPIC_SEP = " ; ", " | "  # within the topics and actors columns: one name, one topic or actor
+
+SCHEMA = f"""
+CREATE VIRTUAL TABLE claim_fts USING fts5({", ".join(COLUMNS)}, content='', tokenize='{TOKENIZE}');
+CREATE VIRTUAL TABLE claim_fts_terms USING fts5vocab(claim_fts, 'row');
+CREATE VIRTUAL TABLE claim_fts_columns USING fts5vocab(claim_fts, 'col');
+CREATE TABLE fts_vocab(word TEXT PRIMARY KEY, len INTEGER NOT NULL, docs INTEGER NOT NULL,
+                       stem TEXT NOT NULL DEFAULT '') WITHOUT ROWID;
+CREATE TABLE fts_stems(stem TEXT PRIMARY KEY, docs INTEGER NOT NULL, text_docs INTEGER NOT NULL)
+    WITHOUT ROWID;
+CREATE TABLE fts_synonyms(name TEXT NOT NULL, grp INTEGER NOT NULL, PRIMARY KEY (name, grp)) WITHOUT ROWID;
+CREATE TABLE fts_name_sets(names TEXT PRIMARY KEY, topic INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE fts_meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
 """
 
 
@@ -34,27 +52,169 @@ def row_text(
     actor_aliases: Mapping[str, tuple[str, ...]],
     event: Event | None,
 ) -> tuple[str, ...]:
-    """The searchable texts of one claim, one per column of COLUMNS, folded (textnorm.fold)."""
+    """The searchable texts of one claim, one per column of COLUMNS."""
     return (
-        textnorm.fold(claim.summary),
-        textnorm.fold(claim.quote),
-        _fold_shared(" ".join(name for t in topics for name in t.names)),
-        _fold_shared(" ".join(name for a in claim.actors for name in (a, *actor_aliases.get(a, ())))),
-        _fold_shared(event.label) if event is not None else "",
-        _fold_shared(" ".join(filter(None, [source.author, source.title]))),
+        claim.summary,
+        claim.quote,
+        TOPIC_SEP.join(NAME_SEP.join(t.names) for t in topics),
+        TOPIC_SEP.join(NAME_SEP.join((a, *actor_aliases.get(a, ()))) for a in claim.actors),
+        event.label if event is not None else "",
+        " ; ".join(filter(None, [source.author, source.title])),
     )
 
 
 def insert(conn: sqlite3.Connection, rows: Iterable[tuple[int, tuple[str, ...]]]) -> None:
+    """Index one batch of claims: (rowid in ``claims``, row_text of the claim)."""
+    from pakru.textnorm import fold_many
+
+    rows = list(rows)
+    if not rows:
+        return
     conn.executemany(
-        "INSERT INTO claim_fts(rowid, summary, quote, topics, actors, event, source) VALUES (?,?,?,?,?,?,?)",
-        ((rowid, *texts) for rowid, texts in rows),
+        f"INSERT INTO claim_fts(rowid, {', '.join(COLUMNS)}) VALUES (?{', ?' * len(COLUMNS)})",
+        [(rowid, *texts) for rowid, texts in rows],
+    )
+    counts: Counter[str] = Counter()
+    for folded in fold_many([" ".join(texts) for _rowid, texts in rows]):
+        counts.update(set(folded.split()))
+    name_sets = {(names, 1) for _r, texts in rows for names in texts[2].split(TOPIC_SEP) if names}
+    name_sets.update((names, 0) for _r, texts in rows for names in texts[3].split(TOPIC_SEP) if names)
+    conn.executemany("INSERT OR IGNORE INTO fts_name_sets(names, topic) VALUES (?, ?)", sorted(name_sets))
+    conn.executemany(
+        "INSERT INTO fts_vocab(word, len, docs) VALUES (?, ?, ?)"
+        " ON CONFLICT(word) DO UPDATE SET docs = docs + excluded.docs",
+        [(w, len(w), n) for w, n in counts.items()],
     )
 
 
 def finish(conn: sqlite3.Connection) -> None:
-    """The vocabulary, from the index once, so that no query scans fts5vocab."""
-    conn.execute("CREATE VIRTUAL TABLE temp.claim_words USING fts5vocab(main, claim_fts, row)")
-    conn.execute("INSERT INTO vocabulary SELECT term, doc FROM temp.claim_words")
-    conn.execute("DROP TABLE temp.claim_words")
-    conn.execute("INSERT INTO claim_fts(claim_fts) VALUES ('optimize')")
+    """After the last batch: each word's stem, the stems' claim counts, the synonym groups."""
+    conn.execute("DELETE FROM fts_stems")
+    in_text: dict[str, int] = {}
+    for term, doc in conn.execute(
+        "SELECT term, doc FROM claim_fts_columns WHERE col IN ('summary', 'quote')"
+    ):
+        in_text[term] = max(doc, in_text.get(term, 0))  # the larger column: about the claims of either
+    conn.executemany(
+        "INSERT INTO fts_stems(stem, docs, text_docs) VALUES (?, ?, ?)",
+        [
+            (term, doc, in_text.get(term, 0))
+            for term, doc in conn.execute("SELECT term, doc FROM claim_fts_terms")
+        ],
+    )
+    words = [w for (w,) in conn.execute("SELECT word FROM fts_vocab WHERE stem = ''")]
+    conn.executemany(
+        "UPDATE fts_vocab SET stem = ? WHERE word = ?", [(s, w) for w, s in stems(words).items()]
+    )
+    conn.execute("CREATE INDEX IF NOT EXISTS fts_vocab_len ON fts_vocab(len)")
+    conn.execute("CREATE INDEX IF NOT EXISTS fts_vocab_stem ON fts_vocab(stem)")
+    conn.execute("DELETE FROM fts_synonyms")
+    conn.executemany(
+        "INSERT OR IGNORE INTO fts_synonyms(name, grp) VALUES (?, ?)",
+        [(name, g) for g, group in enumerate(synonym_groups(conn)) for name in group],
+    )
+    conn.execute(
+        "INSERT OR REPLACE INTO fts_meta(key, value) VALUES ('claims', (SELECT count(*) FROM claim_fts))"
+    )
+
+
+def stems(words: Iterable[str]) -> dict[str, str]:
+    """Each word's stem by the index's own tokenizer (a scratch FTS5 table in memory).
+
+    A word the tokenizer splits in two ("khan's") keeps its first token's stem.
+    """
+    words = list(dict.fromkeys(words))
+    if not words:
+        return {}
+    scratch = sqlite3.connect(":memory:")
+    try:
+        scratch.execute(f"CREATE VIRTUAL TABLE t USING fts5(w, tokenize='{TOKENIZE}')")
+        scratch.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
+        scratch.executemany("INSERT INTO t(rowid, w) VALUES (?, ?)", enumerate(words, 1))
+        out: dict[str, str] = {}
+        for doc, term in scratch.execute("SELECT doc, term FROM v WHERE offset = 0"):
+            out[words[doc - 1]] = term
+        return out
+    finally:
+        scratch.close()
+
+
+def synonym_groups(conn: sqlite3.Connection) -> list[list[str]]:
+    """Folded names that stand for one another.
+
+    An actor's name and aliases are one group, and so are a topic's names when its label and
+    every alias are proper names ("ISIS": "Daesh", "Islamic State"). Else a topic's aliases are
+    signs of the topic ("arms", "visit", "SEATO" and "CENTO" for alignment), not synonyms of one
+    another; a group of
+    a topic holds a part of its label ("Ukraine" and "Crimea" of "Ukraine and Crimea") with the
+    aliases that spell it differently ("Mi35", "MI-35" for "Mi-35") or are its initials ("JMCC",
+    "NAM", "LoC"). Groups that share a name are merged ("ISIS" the topic and the actor).
+    """
+    from pakru.textnorm import fold
+
+    groups: list[list[str]] = []
+    for names_text, is_topic in conn.execute("SELECT names, topic FROM fts_name_sets"):
+        names = names_text.split(NAME_SEP)
+        if not is_topic:
+            groups.append(names)
+            continue
+        label, aliases = names[1], names[2:]
+        if _is_name(label) and all(_is_name(a) for a in aliases):  # "ISIS": Daesh, ISIL, Islamic State
+            groups.append([label, *aliases])
+            continue
+        for part in _LABEL_PARTS.split(label):
+            key = _squash(fold(part))
+            if key:
+                groups.append(
+                    [part, *(a for a in aliases if _squash(fold(a)) == key or _initials_of(a, part))]
+                )
+        spellings: dict[str, list[str]] = {}
+        for a in aliases:  # "Mi35", "Mi-35", "MI 35": one name spelt apart
+            spellings.setdefault(_squash(fold(a)), []).append(a)
+        groups.extend(g for g in spellings.values() if len(g) > 1)
+    parent: dict[str, str] = {}
+
+    def root(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for group in groups:
+        folded = [f for f in (fold(n) for n in group) if f]
+        for f in folded:
+            parent.setdefault(f, f)
+        for f in folded[1:]:
+            parent[root(f)] = root(folded[0])
+    merged: dict[str, list[str]] = {}
+    for name in parent:
+        merged.setdefault(root(name), []).append(name)
+    return [sorted(g) for g in merged.values() if len(g) > 1]
+
+
+_LABEL_PARTS = re.compile(r"\s+and\s+|[()–—,]")
+
+
+def _is_name(text: str) -> bool:
+    """Every word capitalised (or a number): "Islamic State", "Mi-35", not "arms trade"."""
+    words = re.findall(r"\w+", text)
+    return (
+        bool(words)
+        and _LABEL_PARTS.search(text) is None
+        and all(w[0].isupper() or w[0].isdigit() for w in words)
+    )
+
+
+def _squash(folded: str) -> str:
+    return folded.replace(" ", "")
+
+
+def _initials_of(alias: str, name: str) -> bool:
+    """ "JMCC" of "Joint Military Consultative Committee", "CARs" of "Central Asian Republics"."""
+    from pakru.textnorm import fold
+
+    if sum(ch.isupper() for ch in alias) < 2:
+        return False
+    initials = "".join(w[0] for w in fold(name).split())
+    short = fold(alias).replace(" ", "")
+    return (len(initials) > 1 and short in (initials, initials + "s")) or short.rstrip("s") == initials

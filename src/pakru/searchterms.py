@@ -1,0 +1,219 @@
+"""Reading a query into weighted terms: words, phrases, names and their alternatives.
+
+A term is a word that is not a common word, a "quoted phrase", or the name of an actor or
+topic matched as a whole ("Islamic State"). Its alternatives: itself (stemmed by the index's
+porter tokenizer), its synonyms from the data, and for a word no claim holds, the dataset's
+words within its edit budget. Its weight is its BM25 inverse document frequency, counted in the
+claims' own texts.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import TYPE_CHECKING, NamedTuple
+
+from pakru import textnorm
+from pakru.store import fts
+
+if TYPE_CHECKING:
+    import sqlite3
+
+# Words that carry no evidence in a question or a keyword query. "us" is not one: it is the US.
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before being
+    below between both but by can could did do does doing done during each few for from further
+    had has have having he her here hers him his how i if in into is it its itself just me more
+    most my no nor not of off on once only or other our ours out over own same she should so some
+    such than that the their theirs them then there these they this those through to too under
+    until up very was we were what when where which while who whom whose why will with would you
+    your yours tell say says said explain describe happen happened happens make made makes making
+    many much""".split()
+)
+
+EXACT, SYNONYM, TYPO1, TYPO2 = 0, 1, 2, 3
+
+MAX_TYPOS = 5  # dataset words a misspelt word may stand for
+
+
+class Term(NamedTuple):
+    label: str  # as the user typed it, folded: "kahn", "arms embargo"
+    weight: float  # its inverse document frequency
+    alternatives: tuple[tuple[int, tuple[str, ...]], ...]  # (kind, tokens), exact first
+    present: bool  # some claim holds the term as typed (or a synonym of it)
+    docs: int = 0  # claims its alternatives may match, at most (how selective it is)
+
+
+def edit_budget(word: str) -> int:
+    """Edits a misspelt word may be away from a dataset word: none below 4 letters, 1 up to 8, 2 from 9."""
+    n = len(word)
+    return 0 if n < 4 or word.isdigit() else 1 if n <= 8 else 2
+
+
+class Piece(NamedTuple):
+    tokens: tuple[str, ...]
+    quoted: bool
+    negated: bool
+
+
+_PIECE = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+
+
+def parse(query: str) -> list[Piece]:
+    """Words, "quoted phrases", and -excluded words or phrases, each folded into tokens."""
+    text = query.replace("“", '"').replace("”", '"').replace("„", '"')
+    out = []
+    for m in _PIECE.finditer(text):
+        if m.group(2) is not None:
+            negated, raw, quoted = bool(m.group(1)), m.group(2), True
+        else:
+            raw = m.group(3)
+            negated = raw.startswith("-") and len(raw) > 1
+            raw, quoted = (raw[1:] if negated else raw), False
+        tokens = textnorm.fold(raw).split()
+        if not quoted and len(tokens) > 1 and tokens[-1] == "s":  # "Khan's": the possessive
+            tokens = tokens[:-1]
+        if tokens:
+            out.append(Piece(tuple(tokens), quoted, negated))
+    return out
+
+
+def read_terms(conn: sqlite3.Connection, pieces: list[Piece]) -> tuple[list[Term], tuple[str, ...]]:
+    """The query's terms (synonym names matched as wholes, common words dropped), weighted."""
+    names = _synonym_names(conn)
+    longest = max((len(n) for n in names), default=1)
+    units: list[tuple[tuple[str, ...], bool]] = []  # (tokens, quoted)
+    for p in pieces:
+        units.append((p.tokens, p.quoted))  # an unquoted "Mi-35" stays one unit: a phrase
+    raw: list[tuple[tuple[str, ...], bool, tuple[tuple[str, ...], ...]]] = []  # tokens, quoted, synonyms
+    ignored: list[str] = []
+    i = 0
+    while i < len(units):
+        tokens, quoted = units[i]
+        if not quoted:  # the longest run of words that is the name of an actor or topic
+            for j in range(min(len(units), i + longest), i, -1):
+                if any(q for _t, q in units[i:j]):
+                    continue
+                span = tuple(tok for t, _q in units[i:j] for tok in t)
+                if span in names and not (len(span) == 1 and span[0] in STOPWORDS):
+                    raw.append((span, False, tuple(n for n in names[span] if n != span)))
+                    i = j
+                    break
+            else:
+                if len(tokens) == 1 and tokens[0] in STOPWORDS:
+                    ignored.append(tokens[0])
+                else:
+                    raw.append((tokens, False, ()))
+                i += 1
+            continue
+        raw.append((tokens, True, ()))
+        i += 1
+    words = {tok for tokens, _q, syn in raw for alt in (tokens, *syn) for tok in alt}
+    words.update("".join(tokens) for tokens, quoted, _s in raw if len(tokens) > 1 and not quoted)
+    stems = stems_of(conn, words)
+    docs = _docs(conn, set(stems.values()))
+    n_claims = _claim_count(conn)
+
+    def df(tokens: tuple[str, ...]) -> int:
+        """Claims that may hold the words anywhere (at most)."""
+        return min(docs.get(stems.get(tok, tok), (0, 0))[0] for tok in tokens)
+
+    def rarity(tokens: tuple[str, ...]) -> int:
+        """Claims whose own text holds the words, or (names only: "Karim") that hold them at all."""
+        counts = [docs.get(stems.get(tok, tok), (0, 0)) for tok in tokens]
+        return min(text or anywhere for anywhere, text in counts)
+
+    def idf(d: int) -> float:
+        return math.log(1 + (n_claims - d + 0.5) / (d + 0.5))
+
+    terms = []
+    for tokens, quoted, synonyms in raw:
+        alternatives = [(EXACT, tokens)]
+        joined = ("".join(tokens),)
+        if len(tokens) > 1 and not quoted and df(joined):  # "U-2" is also "U2"
+            alternatives.append((EXACT, joined))
+        present = any(df(alt) > 0 for _k, alt in alternatives) or any(df(s) > 0 for s in synonyms)
+        alternatives += [(SYNONYM, s) for s in synonyms]
+        if not present and len(tokens) == 1 and not quoted:
+            typos = _typos(conn, tokens[0])
+            stems.update(stems_of(conn, {w for w, _e in typos}))
+            docs.update(_docs(conn, {stems[w] for w, _e in typos if w in stems}))
+            for w, edits in typos:  # a misspelt name stands for the name's synonyms too ("Daesch": ISIS)
+                kind = TYPO1 if edits == 1 else TYPO2
+                alternatives += [(kind, alt) for alt in dict.fromkeys(((w,), *names.get((w,), ())))]
+            words_now = {tok for _k, alt in alternatives for tok in alt} - set(stems)
+            stems.update(stems_of(conn, words_now))
+            docs.update(_docs(conn, {stems[w] for w in words_now if w in stems}))
+        content = [tok for tok in tokens if tok not in STOPWORDS] or list(tokens)
+        # As rare as the word typed ("Druzhba", not its synonym "Friendship"); a word no claim
+        # holds, as rare as its rarest synonym, or as rare as can be.
+        typed = max(rarity(alt) for k, alt in alternatives if k == EXACT) or min(
+            (d for d in map(rarity, synonyms) if d), default=0
+        )
+        weight = idf(typed) * (len(content) if quoted else 1)
+        matches = sum(df(alt) for _k, alt in alternatives)
+        terms.append(Term(" ".join(tokens), weight, tuple(alternatives), present, matches))
+    return terms, tuple(ignored)
+
+
+def _typos(conn: sqlite3.Connection, word: str) -> list[tuple[str, int]]:
+    """The dataset words within the word's edit budget (Damerau: a swap is one edit), closest first."""
+    budget = edit_budget(word)
+    if not budget:
+        return []
+    rows = conn.execute(
+        "SELECT word, docs FROM fts_vocab WHERE len BETWEEN ? AND ?", (len(word) - budget, len(word) + budget)
+    ).fetchall()
+    docs = {w: d for w, d in rows if w not in STOPWORDS and not w.isdigit()}
+    if not docs:
+        return []
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    found = process.extract(word, list(docs), scorer=OSA.distance, score_cutoff=budget, limit=None)
+    found.sort(key=lambda f: (f[1], -docs[f[0]], f[0]))
+    return [(w, int(d)) for w, d, _ in found[:MAX_TYPOS]]
+
+
+def _synonym_names(conn: sqlite3.Connection) -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    groups: dict[int, list[tuple[str, ...]]] = {}
+    for name, grp in conn.execute("SELECT name, grp FROM fts_synonyms"):
+        if name not in STOPWORDS:  # "IS" for ISIS would match every "is"
+            groups.setdefault(grp, []).append(tuple(name.split()))
+    out: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
+    for members in groups.values():
+        for m in members:
+            out[m] = tuple(dict.fromkeys(out.get(m, ()) + tuple(members)))
+    return out
+
+
+def _docs(conn: sqlite3.Connection, stems: set[str]) -> dict[str, tuple[int, int]]:
+    """Each stem's claims: (anywhere, in their own text)."""
+    if not stems:
+        return {}
+    marks = ", ".join("?" * len(stems))
+    return {
+        stem: (docs, text_docs)
+        for stem, docs, text_docs in conn.execute(
+            f"SELECT stem, docs, text_docs FROM fts_stems WHERE stem IN ({marks})", tuple(stems)
+        )
+    }
+
+
+def _claim_count(conn: sqlite3.Connection) -> int:
+    row = conn.execute("SELECT value FROM fts_meta WHERE key = 'claims'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def stems_of(conn: sqlite3.Connection, words: set[str]) -> dict[str, str]:
+    """Each word's stem: from the vocabulary table, or (a word no claim holds) the tokenizer."""
+    out: dict[str, str] = {}
+    listed = list(words)
+    for first in range(0, len(listed), 500):
+        chunk = listed[first : first + 500]
+        marks = ", ".join("?" * len(chunk))
+        out.update(conn.execute(f"SELECT word, stem FROM fts_vocab WHERE word IN ({marks})", chunk))
+    missing = [w for w in listed if w not in out]
+    if missing:
+        out.update(fts.stems(missing))
+    return out
