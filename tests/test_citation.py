@@ -139,3 +139,46 @@ def test_hostile_text_cited(tmp_path: Path) -> None:
 def test_show_uses_the_same_citation(shipped, shipped_dataset) -> None:  # type: ignore[no-untyped-def]
     r = runner.invoke(app, ["show", "karim-020", "--json"])
     assert json.loads(r.stdout)["citation"] == c.reference(shipped_dataset.source_by_id["karim"])
+
+
+def _reference_in_a_fresh_process(cache: Path, title: str = "") -> tuple[str, bool]:
+    import subprocess
+    import sys
+
+    from conftest import SHIPPED
+
+    code = (
+        "import sys; from pakru.store.open import open_store; from pakru.citation import reference\n"
+        f"s = open_store({str(SHIPPED)!r}).dataset.source_by_id['karim']\n"
+        f"s = s._replace(title={title!r}) if {title!r} else s\n"
+        "print(reference(s)); print('citeproc' in sys.modules)"
+    )
+    env = {**__import__("os").environ, "PAKRU_CACHE_DIR": str(cache)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    text, imported = out.stdout.splitlines()
+    return text, imported == "True"
+
+
+def test_a_rendered_reference_is_remembered(tmp_path: Path) -> None:
+    first, rendered = _reference_in_a_fresh_process(tmp_path)
+    again, rendered_again = _reference_in_a_fresh_process(tmp_path)
+    assert rendered and not rendered_again and again == first
+    assert list(json.loads((tmp_path / c.MEMO_FILE).read_text(encoding="utf-8")).values()) == [first]
+    # a changed record is another reference, rendered afresh
+    other, rendered_other = _reference_in_a_fresh_process(tmp_path, title="Another title")
+    assert rendered_other and "Another title" in other
+
+
+def test_a_damaged_memo_is_rendered_again(tmp_path: Path) -> None:
+    (tmp_path / c.MEMO_FILE).write_text('{"not": [json', encoding="utf-8")
+    text, rendered = _reference_in_a_fresh_process(tmp_path)
+    assert rendered and text.startswith("Karim, U.")
+    assert text in json.loads((tmp_path / c.MEMO_FILE).read_text(encoding="utf-8")).values()
+
+
+def test_cache_clear_removes_the_memo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAKRU_CACHE_DIR", str(tmp_path))
+    _reference_in_a_fresh_process(tmp_path)
+    assert (tmp_path / c.MEMO_FILE).exists()
+    r = runner.invoke(app, ["cache", "clear"])
+    assert r.exit_code == 0 and not (tmp_path / c.MEMO_FILE).exists()

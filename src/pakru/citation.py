@@ -245,7 +245,79 @@ def _tidy(text: str) -> str:
 
 
 def reference(source: Source, style: str = DEFAULT_STYLE) -> str:
-    return render(csl_item(source), style, with_in_text=False).reference
+    """The reference of a source in ``style``, as render() gives it.
+
+    ``show`` and ``sources`` print one for every source they show, and citeproc with its style
+    costs ~40 ms of a ~60 ms run. A reference depends only on the source's record, the style file
+    and pakru's version, so each one rendered is remembered in the cache folder (MEMO_FILE) under
+    a digest of those: a warm ``show`` does not import citeproc. The memo is an optimisation only:
+    unreadable, damaged or unwritable, it is rendered again.
+    """
+    path = style_path(style)
+    key = _memo_key(source, path)
+    memo = _memo()
+    known = memo.get(key)
+    if isinstance(known, str):
+        return known
+    text = render(csl_item(source), style, with_in_text=False).reference
+    memo[key] = text
+    _remember(memo)
+    return text
+
+
+MEMO_FILE = "references.pakru.json"
+MEMO_LIMIT = 10_000  # entries: a memo that grows past it starts afresh
+
+
+def _memo_key(source: Source, style: Path) -> str:
+    from hashlib import blake2b
+
+    from pakru import __version__
+
+    try:
+        style_bytes = style.read_bytes()
+    except OSError:
+        style_bytes = str(style).encode()
+    h = blake2b(digest_size=16)
+    for part in (__version__.encode(), repr(tuple(source)).encode(), style_bytes):
+        h.update(len(part).to_bytes(8, "little"))
+        h.update(part)
+    return h.hexdigest()
+
+
+@cache
+def _memo() -> dict[str, Any]:
+    import json
+
+    from pakru.store.locate import cache_dir
+
+    try:
+        loaded = json.loads((cache_dir() / MEMO_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return loaded if isinstance(loaded, dict) and len(loaded) < MEMO_LIMIT else {}
+
+
+def _remember(memo: dict[str, Any]) -> None:
+    import json
+    import os
+    import tempfile
+
+    from pakru.store.locate import cache_dir
+
+    folder = cache_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=folder)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                json.dump(memo, out, ensure_ascii=False)
+            os.replace(tmp, folder / MEMO_FILE)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except OSError:
+        pass  # no cache folder to be had: the next run renders again
 
 
 def cite(dataset: Dataset, claim: Claim, style: str = DEFAULT_STYLE) -> ClaimCitation:

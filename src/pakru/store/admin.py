@@ -31,7 +31,10 @@ class Listing(NamedTuple):
         return sum(e.bytes for e in self.entries) + self.other_bytes
 
 
-_SIDE = re.compile(r"\.[0-9a-f]{24}(?:\.pakru)?\.stat|\.tmp-.*\.(?:sqlite|pakru-cache)")
+# and the memo of rendered references (pakru.citation.MEMO_FILE)
+_SIDE = re.compile(
+    r"\.[0-9a-f]{24}(?:\.pakru)?\.stat|\.tmp-.*\.(?:sqlite|pakru-cache|json)|references\.pakru\.json"
+)
 
 
 def _ours(name: str) -> bool:
