@@ -54,9 +54,9 @@ def rank_of(answers: list[str], hits: list[dict[str, Any]]) -> int | None:
 
 def pakru_hits(queries: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     sys.path.insert(0, str(ROOT / "src"))
-    from pakru.errors import PakruError
-    from pakru.query import Filters
-    from pakru.search import search
+    from pakru.core.errors import PakruError
+    from pakru.queries.query import Filters
+    from pakru.queries.search import search
     from pakru.store.open import open_store
 
     store = open_store(ROOT / "data", use_cache=False)
@@ -84,8 +84,8 @@ def pakru_hits(queries: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
 
 def baseline_hits(queries: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     sys.path.insert(0, str(ROOT / "src"))
-    from pakru import textnorm
-    from pakru.load import load
+    from pakru.core import textnorm
+    from pakru.dataset.load import load
 
     claims = list(load(ROOT / "data" / "events.yaml").claims)
     conn = sqlite3.connect(":memory:")

@@ -25,10 +25,10 @@ from pathlib import Path
 import atheris
 
 with atheris.instrument_imports(include=["pakru"]):
-    import pakru.yamlnodes  # noqa: F401  (imported here to be instrumented)
-    from pakru.dates import EdtfError, parse_edtf
-    from pakru.errors import DatasetError
-    from pakru.load import load
+    import pakru.dataset.yamlnodes  # noqa: F401  (imported here to be instrumented)
+    from pakru.core.dates import EdtfError, parse_edtf
+    from pakru.core.errors import DatasetError
+    from pakru.dataset.load import load
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "data"

@@ -28,14 +28,6 @@ from pathlib import Path
 import atheris
 
 with atheris.instrument_imports(include=["pakru"]):  # pakru imports most of itself lazily: name them
-    import pakru.cite
-    import pakru.load
-    import pakru.render.jsonout
-    import pakru.render.plain
-    import pakru.render.rich_out
-    import pakru.render.safe
-    import pakru.store
-    import pakru.timeline  # noqa: F401
     from pakru.cli import main as pakru_main
 
 ROOT = Path(__file__).resolve().parent.parent

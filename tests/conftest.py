@@ -33,14 +33,14 @@ def shipped(monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def fixture_dataset():  # type: ignore[no-untyped-def]
-    from pakru.load import load
+    from pakru.dataset.load import load
 
     return load(FIXTURE)
 
 
 @pytest.fixture(scope="session")
 def shipped_dataset():  # type: ignore[no-untyped-def]
-    from pakru.load import load
+    from pakru.dataset.load import load
 
     return load(SHIPPED)
 

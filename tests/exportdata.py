@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pakru.dates import parse_edtf
-from pakru.model import Actor, Claim, Dataset, Event, Outlook, Source, Topic
+from pakru.core.dates import parse_edtf
+from pakru.core.model import Actor, Claim, Dataset, Event, Outlook, Source, Topic
 
 HOSTILE = '<script>alert(1)</script> =HYPERLINK("http://x") {}\\%$&#_^~ *em* [x](y) # h\nER  - \u2028'
 QUOTE = "the plan was <b>bold</b> & [x](y) {}\\%$&#_^~"

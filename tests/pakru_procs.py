@@ -38,7 +38,8 @@ from conftest import FIXTURE
 
 ZYGOTE = r"""
 import base64, json, os, resource, runpy, signal, sys, tempfile, traceback
-for name in ("yaml", "pakru.cli", "pakru.load", "pakru.check", "pakru.store"):  # what every run imports
+# what every run imports
+for name in ("yaml", "pakru.cli", "pakru.dataset.load", "pakru.dataset.check", "pakru.store"):
     try:
         __import__(name)
     except Exception:
@@ -273,9 +274,16 @@ def cache_fixture(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def cache_files(folder: Path) -> list[Path]:
-    """The cache files in a folder: not temporary files, not SQLite's side files."""
+    """The databases in a cache folder: not temporary files, not SQLite's side files, not the memo
+    of rendered references (pakru.queries.citation.MEMO_FILE)."""
     files = sorted(folder.iterdir()) if folder.is_dir() else []
-    return [p for p in files if p.name[0] != "." and not p.name.endswith(("-wal", "-shm", "-journal"))]
+    return [
+        p
+        for p in files
+        if p.name[0] != "."
+        and not p.name.endswith(("-wal", "-shm", "-journal"))
+        and p.name != "references.pakru.json"
+    ]
 
 
 def the_cache_file(folder: Path) -> Path:

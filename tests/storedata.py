@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
-from pakru.load import Parts
-from pakru.model import Dataset
+from pakru.core.model import Dataset
+from pakru.dataset.load import Parts
 from pakru.store import fresh
 from pakru.store.build import build
 from pakru.store.open import Store

@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import FIXTURE
-from pakru.check import RULES, names_a_time, near_copy_ratio, run_check
 from pakru.cli import app
+from pakru.dataset.check import RULES, names_a_time, near_copy_ratio, run_check
 
 runner = CliRunner()
 LINE = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): warning: (?P<context>(claim|event) [\w-]+): ")

@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from exportdata import TEXT, hostile_dataset
-from pakru import citation as c
 from pakru.cli import app
+from pakru.queries import citation as c
 
 runner = CliRunner()
 SCHEMAS = Path(__file__).parent / "data" / "schema"
@@ -148,7 +148,7 @@ def _reference_in_a_fresh_process(cache: Path, title: str = "") -> tuple[str, bo
     from conftest import SHIPPED
 
     code = (
-        "import sys; from pakru.store.open import open_store; from pakru.citation import reference\n"
+        "import sys; from pakru.store.open import open_store; from pakru.queries.citation import reference\n"
         f"s = open_store({str(SHIPPED)!r}).dataset.source_by_id['karim']\n"
         f"s = s._replace(title={title!r}) if {title!r} else s\n"
         "print(reference(s)); print('citeproc' in sys.modules)"

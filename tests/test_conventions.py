@@ -9,8 +9,7 @@ import re
 import pytest
 from typer.testing import CliRunner
 
-from pakru import argv
-from pakru.cli import app, hoisted, main
+from pakru.cli import app, argv, hoisted, main
 
 runner = CliRunner()
 COMMANDS = {"search", "timeline", "compare", "show", "sources", "topics", "check", "events"}

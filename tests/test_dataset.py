@@ -47,7 +47,7 @@ def test_an_open_span_is_found_by_a_later_range(shipped_dataset) -> None:  # typ
     """karim-017, "after 2010", is 2011/..: a filter from 2020 reaches it."""
     from datetime import date
 
-    from pakru import query
+    from pakru.queries import query
 
     found = query.apply(shipped_dataset.claims, query.Filters(start=date(2020, 1, 1)))
     assert "karim-017" in {c.id for c in found}

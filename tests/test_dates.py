@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from pakru.dates import EdtfError, decade_of, parse_bound, parse_edtf, year_of
+from pakru.core.dates import EdtfError, decade_of, parse_bound, parse_edtf, year_of
 
 
 @pytest.mark.parametrize(

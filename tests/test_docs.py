@@ -26,7 +26,7 @@ def test_every_command_is_documented() -> None:
 
 
 def test_every_claim_field_is_documented() -> None:
-    from pakru.records import CLAIM_FIELDS, SOURCE_FIELDS
+    from pakru.dataset.records import CLAIM_FIELDS, SOURCE_FIELDS
 
     for name in (*CLAIM_FIELDS, *SOURCE_FIELDS):
         assert f"`{name}`" in README, name

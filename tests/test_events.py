@@ -6,10 +6,10 @@ import json
 
 from typer.testing import CliRunner
 
-from pakru import events, timeline
 from pakru.cli import app
-from pakru.model import Claim, Dataset
-from pakru.query import Filters
+from pakru.core.model import Claim, Dataset
+from pakru.queries import events, timeline
+from pakru.queries.query import Filters
 from storedata import store_of
 
 runner = CliRunner()

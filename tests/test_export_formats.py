@@ -12,7 +12,7 @@ import pytest
 
 from exportdata import HOSTILE, QUOTE, hostile_dataset
 from pakru.export import FORMATS, claims_for, renderer
-from pakru.query import Filters
+from pakru.queries.query import Filters
 from storedata import store_of
 
 SCHEMAS = Path(__file__).parent / "data" / "schema"
@@ -175,7 +175,7 @@ def test_every_format_renders_the_shipped_dataset(shipped_store) -> None:  # typ
 def test_timelinejs_open_interval_ends(hostile) -> None:  # type: ignore[no-untyped-def]
     from datetime import date
 
-    from pakru.dates import EdtfDate
+    from pakru.core.dates import EdtfDate
     from pakru.export.timelinejs import slide
 
     d, t = hostile
@@ -194,7 +194,7 @@ def test_importing_the_exporters_loads_no_citeproc_nor_terminal_library() -> Non
     import sys
 
     probe = (
-        "import sys, pakru.citation, pakru.export, pakru.export.tabular, pakru.export.html, "
+        "import sys, pakru.queries.citation, pakru.export, pakru.export.tabular, pakru.export.html, "
         "pakru.export.bibliography, pakru.export.markdown, pakru.export.timelinejs, pakru.export.ndjson\n"
         "import json; print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"
     )

@@ -13,7 +13,7 @@ import pytest
 
 from exportdata import hostile_dataset
 from pakru.export import claims_for, renderer
-from pakru.query import Filters
+from pakru.queries.query import Filters
 from storedata import store_of
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from pakru.errors import DatasetError
-from pakru.load import load
-from pakru.yamlnodes import Map, Scalar, parse
+from pakru.core.errors import DatasetError
+from pakru.dataset.load import load
+from pakru.dataset.yamlnodes import Map, Scalar, parse
 
 
 def problems_of(tmp_path: Path, text: str | bytes) -> list[str]:

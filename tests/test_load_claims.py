@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pakru import records
-from pakru.errors import Problem
-from pakru.yamlnodes import Map, parse
+from pakru.core.errors import Problem
+from pakru.dataset import records
+from pakru.dataset.yamlnodes import Map, parse
 
 # For each field: values that pass its checks (None leaves the field out), and values
 # that each fail one of them. Some pass alone and fail together (a date and its basis,

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from pakru.ranges import LANES, within
+from pakru.core.ranges import LANES, within
 
 INT64 = st.integers(-(2**63), 2**63 - 1)
 EDGES = [-(2**63), -(2**62), -2, -1, 0, 1, 2**62 - 1, 2**62, 2**63 - 1]

@@ -116,8 +116,8 @@ def test_a_listing_cleans_every_field_it_prints() -> None:
     import io
     from datetime import date
 
-    from pakru.dates import EdtfDate
-    from pakru.model import Claim
+    from pakru.core.dates import EdtfDate
+    from pakru.core.model import Claim
     from pakru.render import plain
 
     day = date(2018, 1, 1)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from pakru import query
-from pakru.errors import QueryError
-from pakru.search import search
-from pakru.searchterms import edit_budget, parse
+from pakru.core.errors import QueryError
+from pakru.queries import query
+from pakru.queries.search import search
+from pakru.queries.searchterms import edit_budget, parse
 
 
 @pytest.fixture
@@ -196,7 +196,7 @@ def test_filters_return_new_lists(fixture_dataset) -> None:  # type: ignore[no-u
 
 
 def test_resolve_names(fixture_dataset) -> None:  # type: ignore[no-untyped-def]
-    from pakru.errors import QueryError
+    from pakru.core.errors import QueryError
 
     d = fixture_dataset
     assert query.resolve_topic(d, "Daesh").id == "isis"
@@ -242,7 +242,7 @@ def test_fold_many_is_fold() -> None:
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from pakru.textnorm import fold, fold_many
+    from pakru.core.textnorm import fold, fold_many
 
     @settings(max_examples=300, deadline=None)
     @given(
@@ -262,7 +262,7 @@ def test_fold_many_is_fold() -> None:
 
 
 def test_common_terms_are_scored_on_the_claims_rare_ones_find(store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from pakru import search as search_module
+    from pakru.queries import search as search_module
 
     exact = ids(run(store, "Bajwa Moscow Daesh"))
     monkeypatch.setattr(search_module, "SELECTIVE", 1)  # every term "common" but "bajwa" and "daesh"
@@ -281,7 +281,7 @@ def test_rapidfuzz_only_for_a_word_that_needs_expanding() -> None:
 
     code = (
         "import sys; from pakru.store.open import open_store;"
-        "from pakru.search import search; from pakru.query import Filters;"
+        "from pakru.queries.search import search; from pakru.queries.query import Filters;"
         f"s = open_store({str(FIXTURE)!r}, use_cache=False);"
         "search(s, 'Why did Russia lift the embargo?', Filters()); print('rapidfuzz' in sys.modules);"
         "search(s, 'gwadr', Filters()); print('rapidfuzz' in sys.modules)"

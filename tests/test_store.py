@@ -132,7 +132,7 @@ def test_a_source_text_rewritten_in_place_is_noticed_when_shown(dataset_copy: Pa
     """A warm run stats events.yaml and the sources folder, and the text of each source whose claims
     it shows; a text rewritten in place (the folder's time unchanged) is found then, and the
     database rebuilt: here the rebuild finds the quote gone."""
-    from pakru.errors import DatasetError
+    from pakru.core.errors import DatasetError
     from pakru.store.rows import StaleCache
 
     age(dataset_copy.parent, 60)
@@ -158,7 +158,7 @@ def test_open_interval_ends_survive_the_cache(dataset_copy: Path) -> None:
     then from the cache, as the YAML says them: labels, and date.max / date.min as the open end."""
     from datetime import date
 
-    from pakru.dates import parse_edtf
+    from pakru.core.dates import parse_edtf
 
     text = dataset_copy.read_text(encoding="utf-8")
     assert text.count('date: "2016/.."') == 1
@@ -179,7 +179,7 @@ def test_store_where_keeps_undated_claims_with_undated(shipped_dataset, shipped_
     """--undated: with date bounds, Store.where keeps the undated claims too, as query.apply does."""
     from datetime import date
 
-    from pakru import query
+    from pakru.queries import query
 
     d = shipped_dataset
     cases = [

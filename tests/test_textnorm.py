@@ -9,7 +9,7 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pakru.textnorm import _TYPOGRAPHIC, fold, fold_many, for_quotes
+from pakru.core.textnorm import _TYPOGRAPHIC, fold, fold_many, for_quotes
 
 _NON_WORD = re.compile(r"[\W_]+")
 

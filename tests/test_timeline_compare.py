@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from pakru import timeline
-from pakru.compare import Bounds, compare
-from pakru.model import Claim
-from pakru.query import Filters, apply
+from pakru.core.model import Claim
+from pakru.queries import timeline
+from pakru.queries.compare import Bounds, compare
+from pakru.queries.query import Filters, apply
 
 
 def test_order_grouping_and_undated(fixture_store) -> None:  # type: ignore[no-untyped-def]
@@ -140,7 +140,7 @@ def test_timeline_order_matches_a_plain_sort(shipped_dataset, shipped_store) -> 
 
     cases = [Filters(), *(Filters(sources=(s.id,)) for s in d.sources), Filters(kinds=("assessment",))]
     for f in cases:
-        from pakru.query import apply
+        from pakru.queries.query import apply
 
         full = reference(apply(d.claims, f))
         got = timeline.build(shipped_store, f)
@@ -160,8 +160,8 @@ def test_timeline_order_matches_a_plain_sort(shipped_dataset, shipped_store) -> 
 def test_an_open_start_sorts_by_its_end(fixture_dataset) -> None:  # type: ignore[no-untyped-def]
     """ "until 2017" (../2017) is filed under the 2010s and sits among them by its end, not before
     every dated claim (its first day is date.min)."""
-    from pakru.dates import parse_edtf
-    from pakru.model import Dataset
+    from pakru.core.dates import parse_edtf
+    from pakru.core.model import Dataset
     from storedata import store_of
 
     d = fixture_dataset
@@ -180,7 +180,7 @@ def test_the_grid_counts_in_sql_what_a_plain_reading_counts(shipped_dataset, shi
     against the claims in memory: per topic and source, the claims and their mean stance."""
     from datetime import date
 
-    from pakru.grid import viewpoint_grid
+    from pakru.queries.grid import viewpoint_grid
 
     d = shipped_dataset
     some = tuple(sorted(d.sources, key=lambda s: s.published.sort_key)[1:4])

@@ -20,8 +20,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURE, yaml_quoted
-from pakru.errors import DatasetError
-from pakru.load import load
+from pakru.core.errors import DatasetError
+from pakru.dataset.load import load
 
 TEXT = (FIXTURE / "events.yaml").read_text(encoding="utf-8")
 BETA = (FIXTURE / "sources" / "beta.txt").read_text(encoding="utf-8")

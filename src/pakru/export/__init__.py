@@ -14,13 +14,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from pakru.errors import PakruError, QueryError
+from pakru.core.errors import PakruError, QueryError
 
 if TYPE_CHECKING:
-    from pakru.model import Dataset, Source
-    from pakru.query import Filters
+    from pakru.core.model import Dataset, Filters, Source
+    from pakru.queries.timeline import Timeline
     from pakru.store.open import Store
-    from pakru.timeline import Timeline
 
 # name -> (module in this package, function)
 FORMATS: dict[str, tuple[str, str]] = {
@@ -51,7 +50,7 @@ def renderer(fmt: str) -> Callable[[Dataset, Timeline], str]:
 
 def claims_for(store: Store, filters: Filters, event: str | None = None) -> Timeline:
     """The claims that pass the filters (and belong to ``event``), in timeline order."""
-    from pakru import timeline
+    from pakru.queries import timeline
 
     dataset = store.dataset
     if event is not None and event not in dataset.event_by_id:

@@ -13,11 +13,11 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from pakru.citation import csl_item
+from pakru.queries.citation import csl_item
 
 if TYPE_CHECKING:
-    from pakru.model import Dataset, Source
-    from pakru.timeline import Timeline
+    from pakru.core.model import Dataset, Source
+    from pakru.queries.timeline import Timeline
 
 CSL_DATA_SCHEMA = "https://resource.citationstyles.org/schema/v1.0/input/json/csl-data.json"
 

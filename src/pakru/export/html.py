@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from pakru.citation import Citer
-    from pakru.model import Claim, Dataset, Source
-    from pakru.timeline import Entry, Timeline
+    from pakru.core.model import Claim, Dataset, Source
+    from pakru.queries.citation import Citer
+    from pakru.queries.timeline import Entry, Timeline
 
 _TEMPLATE = Path(__file__).parent / "html_template"
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
@@ -152,8 +152,8 @@ def _options(values: list[tuple[str, str]], everything: str) -> str:
 
 def html(d: Dataset, t: Timeline) -> str:
     from pakru import __version__
-    from pakru.citation import Citer
     from pakru.export import sources_of
+    from pakru.queries.citation import Citer
     from pakru.render.jsonout import timeline_doc
 
     citer = Citer(d)

@@ -12,8 +12,8 @@ import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from pakru.model import Dataset
-    from pakru.timeline import Timeline
+    from pakru.core.model import Dataset
+    from pakru.queries.timeline import Timeline
 
 _INLINE = re.compile(r"([\\`*_\[\]|~])")  # emphasis, code, links, tables, strikethrough
 _LINE_START = re.compile(r"^(\d*)([#>+\-=]|(?<=\d)[.)])")  # headings, quotes, lists, setext rules
@@ -33,7 +33,7 @@ def escape(text: str) -> str:
 
 
 def markdown(d: Dataset, t: Timeline) -> str:
-    from pakru.citation import Citer
+    from pakru.queries.citation import Citer
 
     citer = Citer(d)
     out = ["# Pakistan–Russia relations: claims from pakru", ""]

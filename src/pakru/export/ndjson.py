@@ -6,8 +6,8 @@ import json
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from pakru.model import Dataset
-    from pakru.timeline import Timeline
+    from pakru.core.model import Dataset
+    from pakru.queries.timeline import Timeline
 
 
 def ndjson(d: Dataset, t: Timeline) -> str:

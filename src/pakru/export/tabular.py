@@ -15,8 +15,8 @@ import io
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from pakru.model import Dataset
-    from pakru.timeline import Timeline
+    from pakru.core.model import Dataset
+    from pakru.queries.timeline import Timeline
 
 COLUMNS = (
     "id",

@@ -16,9 +16,9 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from pakru.dates import EdtfDate
-    from pakru.model import Claim, Dataset
-    from pakru.timeline import Timeline
+    from pakru.core.dates import EdtfDate
+    from pakru.core.model import Claim, Dataset
+    from pakru.queries.timeline import Timeline
 
 
 def _precision(d: EdtfDate, end: int) -> int:
@@ -73,7 +73,7 @@ def slide(d: Dataset, c: Claim, citation: str) -> dict[str, Any]:
 
 
 def timelinejs(d: Dataset, t: Timeline) -> str:
-    from pakru.citation import Citer
+    from pakru.queries.citation import Citer
 
     citer = Citer(d)
     claims = t.claims

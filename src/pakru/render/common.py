@@ -6,13 +6,13 @@ import re
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
-from pakru.cite import published_phrase
-from pakru.model import Claim, Dataset, Source
+from pakru.core.model import Claim, Dataset, Source
+from pakru.queries.cite import published_phrase
 
 if TYPE_CHECKING:
-    from pakru.compare import SharedEvent
-    from pakru.events import EventFacts
-    from pakru.search import Hit
+    from pakru.queries.compare import SharedEvent
+    from pakru.queries.events import EventFacts
+    from pakru.queries.search import Hit
 
 _WORD = re.compile(r"\w+")
 
@@ -92,7 +92,7 @@ def word_spans(text: str, words: Collection[str]) -> list[tuple[int, int]]:
     """Where the words of ``text`` whose folded form is one of ``words`` stand."""
     if not words:
         return []
-    from pakru.textnorm import fold
+    from pakru.core.textnorm import fold
 
     return [m.span() for m in _WORD.finditer(text) if fold(m.group()) in words]
 

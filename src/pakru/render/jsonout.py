@@ -11,15 +11,15 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
-from pakru.model import Claim, Dataset, Source, Topic
+from pakru.core.model import Claim, Dataset, Source, Topic
 
 if TYPE_CHECKING:  # only the command that needs one imports its module
-    from pakru.cite import Context
-    from pakru.compare import Comparison
-    from pakru.events import EventFacts
-    from pakru.grid import Grid
-    from pakru.search import Results
-    from pakru.timeline import Timeline
+    from pakru.queries.cite import Context
+    from pakru.queries.compare import Comparison
+    from pakru.queries.events import EventFacts
+    from pakru.queries.grid import Grid
+    from pakru.queries.search import Results
+    from pakru.queries.timeline import Timeline
 
 
 LIST_CHUNK = 64  # items of a list document encoded together
@@ -157,7 +157,7 @@ def grid_doc(d: Dataset, g: Grid) -> dict[str, Any]:
 
 
 def sources_doc(d: Dataset) -> list[dict[str, Any]]:
-    from pakru.cite import citation, published_phrase
+    from pakru.queries.cite import citation, published_phrase
 
     counts = d.claims_per_source()
     return [
@@ -193,7 +193,7 @@ def topics_doc(d: Dataset, topics: list[Topic]) -> list[dict[str, Any]]:
 
 
 def show_doc(d: Dataset, c: Claim, ctx: Context | None, f: EventFacts | None) -> dict[str, Any]:
-    from pakru.cite import citation
+    from pakru.queries.cite import citation
 
     others = [x for x in f.claims if x.id != c.id] if f is not None else []
     return {

@@ -6,8 +6,8 @@ import sys
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, TextIO
 
-from pakru.cite import citation, published_phrase
-from pakru.model import Claim, Dataset, Topic
+from pakru.core.model import Claim, Dataset, Topic
+from pakru.queries.cite import citation, published_phrase
 from pakru.render.common import (
     author_line,
     by_publication,
@@ -23,12 +23,12 @@ from pakru.render.common import (
 from pakru.render.safe import clean
 
 if TYPE_CHECKING:  # only the command that shows one imports its module
-    from pakru.cite import Context
-    from pakru.compare import Comparison
-    from pakru.events import EventFacts
-    from pakru.grid import Grid
-    from pakru.search import Results
-    from pakru.timeline import Timeline
+    from pakru.queries.cite import Context
+    from pakru.queries.compare import Comparison
+    from pakru.queries.events import EventFacts
+    from pakru.queries.grid import Grid
+    from pakru.queries.search import Results
+    from pakru.queries.timeline import Timeline
 
 
 class Writer:
@@ -89,7 +89,7 @@ def search(d: Dataset, r: Results, out: TextIO | None = None) -> None:
 
 
 def timeline(d: Dataset, t: Timeline, out: TextIO | None = None) -> None:
-    from pakru.timeline import UNDATED
+    from pakru.queries.timeline import UNDATED
 
     w = Writer(out)
     current = None

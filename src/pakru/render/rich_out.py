@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.text import Text
 
-from pakru.cite import citation
-from pakru.model import Claim, Dataset, Topic
+from pakru.core.model import Claim, Dataset, Topic
+from pakru.queries.cite import citation
 from pakru.render import views
 from pakru.render.common import (
     author_line,
@@ -28,16 +28,16 @@ from pakru.render.safe import clean
 from pakru.render.views import stance_style
 
 if TYPE_CHECKING:  # only the command that shows one imports its module
-    from pakru.cite import Context
-    from pakru.compare import Comparison
-    from pakru.events import EventFacts
-    from pakru.grid import Grid
-    from pakru.search import Results
-    from pakru.timeline import Timeline
+    from pakru.queries.cite import Context
+    from pakru.queries.compare import Comparison
+    from pakru.queries.events import EventFacts
+    from pakru.queries.grid import Grid
+    from pakru.queries.search import Results
+    from pakru.queries.timeline import Timeline
 
 
 def console() -> Console:
-    from pakru import pager
+    from pakru.render import pager
 
     target = pager.target()  # a buffer when the output may go through a pager
     options = target.options if target else {}

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from rich.console import Console
 
-from pakru.cite import published_phrase
-from pakru.model import Claim, Dataset, Source, Topic
+from pakru.core.model import Claim, Dataset, Source, Topic
+from pakru.queries.cite import published_phrase
 from pakru.render.common import (
     author_line,
     count,
@@ -22,10 +22,10 @@ from pakru.render.common import (
 from pakru.render.layout import Lines, fit
 
 if TYPE_CHECKING:
-    from pakru.compare import Comparison
-    from pakru.events import EventFacts
-    from pakru.grid import Grid
-    from pakru.timeline import Timeline
+    from pakru.queries.compare import Comparison
+    from pakru.queries.events import EventFacts
+    from pakru.queries.grid import Grid
+    from pakru.queries.timeline import Timeline
 
 NARROW = 60  # below this many columns, views stack their fields
 
@@ -49,7 +49,7 @@ def _when(c: Claim) -> str:
 
 
 def timeline(con: Console, d: Dataset, t: Timeline) -> None:
-    from pakru.timeline import UNDATED
+    from pakru.queries.timeline import UNDATED
 
     out = Lines(con.width)
     if not t.entries:

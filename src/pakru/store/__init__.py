@@ -8,15 +8,9 @@ old database or the new one, never half of one. Anything wrong with a database i
 warns once, rebuilds, and carries on (in memory, if the cache folder cannot be written).
 
 Store, open_store and DamagedCache are in store/open.py; this package's own namespace holds only
-locating (store/locate.py, which imports nothing of pakru), so that the loader can use it.
+where the cache is (store/locate.py); where a dataset is, is the dataset layer's (dataset/locate.py).
 """
 
-from pakru.store.locate import cache_dir, cache_file_for, events_file, locate, packaged_dataset
+from pakru.store.locate import cache_dir, cache_file_for
 
-__all__ = [
-    "cache_dir",
-    "cache_file_for",
-    "events_file",
-    "locate",
-    "packaged_dataset",
-]
+__all__ = ["cache_dir", "cache_file_for"]

@@ -31,7 +31,7 @@ class Listing(NamedTuple):
         return sum(e.bytes for e in self.entries) + self.other_bytes
 
 
-# and the memo of rendered references (pakru.citation.MEMO_FILE)
+# and the memo of rendered references (pakru.queries.citation.MEMO_FILE)
 _SIDE = re.compile(
     r"\.[0-9a-f]{24}(?:\.pakru)?\.stat|\.tmp-.*\.(?:sqlite|pakru-cache|json)|references\.pakru\.json"
 )

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from pakru import __version__
-from pakru.load import Parts, stream
-from pakru.model import DATE_BASES, KINDS, Actor, Claim, Event, Source, Topic
+from pakru.core.model import DATE_BASES, KINDS, Actor, Claim, Event, Source, Topic
+from pakru.dataset.load import Parts, stream
 from pakru.store import fresh, fts
 from pakru.store.rows import CLAIM_COLUMNS, CLAIM_FROM, SEP, claim_of, row_crc
 from pakru.store.schema import APPLICATION_ID, ID_INDEX, INDEXES, SCHEMA_VERSION, SOURCE_INDEX, STATS, TABLES

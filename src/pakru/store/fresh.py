@@ -34,7 +34,7 @@ def _files(events_path: Path) -> list[str]:
 
 def fingerprint(events_path: Path) -> str:
     """A hash of everything a loaded dataset depends on."""
-    from pakru.textfile import regular_file_size
+    from pakru.dataset.textfile import regular_file_size
 
     digest = blake2b(f"pakru {__version__}\n".encode(), digest_size=32)
     for path in _files(events_path):
@@ -95,7 +95,7 @@ def texts(events_path: Path, racy_before: int) -> list[tuple[str, int, int | Non
 
 
 def _digest(path: str) -> bytes:
-    from pakru.textfile import regular_file_size
+    from pakru.dataset.textfile import regular_file_size
 
     regular_file_size(Path(path))  # never a FIFO or a device
     h = blake2b(digest_size=16)

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from pakru.model import Claim, Event, Source, Topic
+    from pakru.core.model import Claim, Event, Source, Topic
 
 COLUMNS = ("summary", "quote", "topics", "actors", "event", "source")
 TOKENIZE = "porter unicode61 remove_diacritics 2"
@@ -65,7 +65,7 @@ def row_text(
 
 def insert(conn: sqlite3.Connection, rows: Iterable[tuple[int, tuple[str, ...]]]) -> None:
     """Index one batch of claims: (rowid in ``claims``, row_text of the claim)."""
-    from pakru.textnorm import fold_many
+    from pakru.core.textnorm import fold_many
 
     rows = list(rows)
     if not rows:
@@ -150,7 +150,7 @@ def synonym_groups(conn: sqlite3.Connection) -> list[list[str]]:
     aliases that spell it differently ("Mi35", "MI-35" for "Mi-35") or are its initials ("JMCC",
     "NAM", "LoC"). Groups that share a name are merged ("ISIS" the topic and the actor).
     """
-    from pakru.textnorm import fold
+    from pakru.core.textnorm import fold
 
     groups: list[list[str]] = []
     for names_text, is_topic in conn.execute("SELECT names, topic FROM fts_name_sets"):
@@ -211,7 +211,7 @@ def _squash(folded: str) -> str:
 
 def _initials_of(alias: str, name: str) -> bool:
     """ "JMCC" of "Joint Military Consultative Committee", "CARs" of "Central Asian Republics"."""
-    from pakru.textnorm import fold
+    from pakru.core.textnorm import fold
 
     if sum(ch.isupper() for ch in alias) < 2:
         return False

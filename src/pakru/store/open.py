@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pakru import __version__
-from pakru.errors import DatasetError, Problem
-from pakru.model import KINDS, Actor, Claim, Dataset, Topic
+from pakru.core.errors import DatasetError, Problem
+from pakru.core.model import KINDS, Actor, Claim, Dataset, Topic
+from pakru.dataset.locate import locate
 from pakru.store import fresh
-from pakru.store.locate import cache_file_for, locate
+from pakru.store.locate import cache_file_for
 from pakru.store.rows import (
     CLAIM_COLUMNS,
     CLAIM_FROM,
@@ -34,7 +35,7 @@ from pakru.store.rows import (
 from pakru.store.schema import APPLICATION_ID, EXPECTED, SCHEMA_VERSION
 
 if TYPE_CHECKING:
-    from pakru.query import Filters
+    from pakru.core.model import Filters
     from pakru.store.build import Progress
 
 Notify = Callable[[str], None]

@@ -9,8 +9,8 @@ import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar, overload
 
-from pakru.dates import EdtfDate, parse_edtf
-from pakru.model import DATE_BASES, KINDS, Claim, Event, Outlook, Source
+from pakru.core.dates import EdtfDate, parse_edtf
+from pakru.core.model import DATE_BASES, KINDS, Claim, Event, Outlook, Source
 
 T = TypeVar("T")
 SEP = "\x1f"  # joins a claim's topics and actors; no id or name holds it

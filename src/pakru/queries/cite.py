@@ -5,8 +5,8 @@ import unicodedata
 from pathlib import Path
 from typing import NamedTuple
 
-from pakru import textnorm
-from pakru.model import Claim, Dataset, Source
+from pakru.core import textnorm
+from pakru.core.model import Claim, Dataset, Source
 
 
 class Context(NamedTuple):
@@ -68,7 +68,7 @@ def _squash(text: str) -> str:
 
 
 def source_text(dataset: Dataset, source: Source) -> str:
-    from pakru.textfile import read_text
+    from pakru.dataset.textfile import read_text
 
     return read_text(Path(dataset.sources_dir) / source.text, "source text")
 
@@ -80,7 +80,7 @@ def published_phrase(source: Source) -> str:
 
 def citation(source: Source) -> str:
     """The source's reference in the default CSL style (APA), as `pakru cite` renders it."""
-    from pakru.citation import reference
+    from pakru.queries.citation import reference
 
     return reference(source)
 

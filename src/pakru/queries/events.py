@@ -9,7 +9,7 @@ the dataset.
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from pakru.model import Claim, Event
+from pakru.core.model import Claim, Event
 
 if TYPE_CHECKING:
     from pakru.store.open import Store

@@ -7,9 +7,10 @@ which is 0.3 s of a 100,000-claim start-up.
 """
 
 from collections.abc import Iterator, Mapping, Sequence
+from datetime import date
 from typing import NamedTuple, Protocol
 
-from pakru.dates import EdtfDate
+from pakru.core.dates import EdtfDate
 
 KINDS = ("event", "assessment", "prediction")
 DATE_BASES = ("stated", "resolved", "undated")
@@ -195,3 +196,18 @@ class Dataset(NamedTuple):
     def attestations(self, event_id: str) -> list[Claim]:
         """Every claim of any source that reports the event, in dataset order."""
         return self.claims.of_event(event_id)
+
+
+class Filters(NamedTuple):
+    """What a command keeps of the claims: the options --topic, --source, --from, --to, --kind, --undated."""
+
+    topics: tuple[str, ...] = ()  # topic ids; a claim needs one of them
+    sources: tuple[str, ...] = ()  # source ids
+    start: date | None = None  # claims whose date range reaches this day or later
+    end: date | None = None
+    kinds: tuple[str, ...] = ()
+    undated: bool = False  # keep undated claims even when a date bound is given (--undated)
+
+    @property
+    def dated_only(self) -> bool:
+        return (self.start is not None or self.end is not None) and not self.undated

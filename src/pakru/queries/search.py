@@ -26,10 +26,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
-from pakru import textnorm
-from pakru.errors import QueryError
-from pakru.model import Claim, Dataset
-from pakru.searchterms import (
+from pakru.core import textnorm
+from pakru.core.errors import QueryError
+from pakru.core.model import Claim, Dataset
+from pakru.queries.searchterms import (
     EXACT,
     SYNONYM,
     TYPO1,
@@ -44,7 +44,7 @@ from pakru.store import fts
 if TYPE_CHECKING:
     import sqlite3
 
-    from pakru.query import Filters
+    from pakru.core.model import Filters
 
 KIND_FACTOR = {EXACT: 1.0, SYNONYM: 0.85, TYPO1: 0.5, TYPO2: 0.4}
 # Column groups of claim_fts: (name shown as "matched", FTS5 column filter, factor)

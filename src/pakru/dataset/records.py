@@ -12,11 +12,11 @@ import functools
 from pathlib import Path
 from sys import intern
 
-from pakru import textnorm
-from pakru.dates import EdtfDate, EdtfError, parse_edtf
-from pakru.errors import Problem
-from pakru.model import DATE_BASES, KINDS, Actor, Claim, Event, Outlook, Source, Topic
-from pakru.yamlnodes import NULLS, Map, Node, Scalar, Seq, describe
+from pakru.core import textnorm
+from pakru.core.dates import EdtfDate, EdtfError, parse_edtf
+from pakru.core.errors import Problem
+from pakru.core.model import DATE_BASES, KINDS, Actor, Claim, Event, Outlook, Source, Topic
+from pakru.dataset.yamlnodes import NULLS, Map, Node, Scalar, Seq, describe
 
 
 class Reader:

@@ -2,7 +2,7 @@
 
 from typing import TYPE_CHECKING
 
-from pakru.query import Filters
+from pakru.core.model import Filters
 
 if TYPE_CHECKING:
     from pakru.store.open import Store

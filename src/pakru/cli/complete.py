@@ -28,7 +28,7 @@ def _names(store: "Store", what: str, incomplete: str) -> list[str]:
 def candidates(data: str | None, what: str, incomplete: str) -> list[str]:
     """The ids of kind ``what`` that begin with ``incomplete`` (any case); none if the dataset
     cannot be read (completion must never print an error into the user's command line)."""
-    from pakru.errors import PakruError
+    from pakru.core.errors import PakruError
     from pakru.store.open import open_store
 
     try:

@@ -11,12 +11,12 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
-from pakru import textnorm
-from pakru.errors import DatasetError, Problem
-from pakru.model import Actor, Claim, Dataset, Event, Source, Topic
-from pakru.records import Reader, read_actor, read_claim, read_event, read_source, read_topic
-from pakru.store.locate import events_file
-from pakru.textfile import (
+from pakru.core import textnorm
+from pakru.core.errors import DatasetError, Problem
+from pakru.core.model import Actor, Claim, Dataset, Event, Source, Topic
+from pakru.dataset.locate import events_file
+from pakru.dataset.records import Reader, read_actor, read_claim, read_event, read_source, read_topic
+from pakru.dataset.textfile import (
     MAX_FILE_BYTES,
     Counted,
     Progress,
@@ -25,7 +25,7 @@ from pakru.textfile import (
     read_text,
     scan,
 )
-from pakru.yamlnodes import Map, Node, Scalar, Seq, describe, parse
+from pakru.dataset.yamlnodes import Map, Node, Scalar, Seq, describe, parse
 
 FORMAT_VERSION = "1"
 

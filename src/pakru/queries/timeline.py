@@ -2,13 +2,13 @@
 
 from typing import TYPE_CHECKING, NamedTuple
 
-from pakru.dates import decade_of
-from pakru.events import EventFacts, facts
-from pakru.model import Claim, dates_disagree
+from pakru.core.dates import decade_of
+from pakru.core.model import Claim, dates_disagree
+from pakru.queries.events import EventFacts, facts
 from pakru.store.schema import TIMELINE_ORDER
 
 if TYPE_CHECKING:
-    from pakru.query import Filters
+    from pakru.core.model import Filters
     from pakru.store.open import Store
 
 UNDATED = "Undated"

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from typing import IO, Any
 
-from pakru.errors import DatasetError, Problem
+from pakru.core.errors import DatasetError, Problem
 
 MAX_DEPTH = 32
 MAX_PROBLEMS = 50

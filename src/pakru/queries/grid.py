@@ -3,10 +3,10 @@
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from pakru.model import Source, Topic
+from pakru.core.model import Source, Topic
 
 if TYPE_CHECKING:
-    from pakru.query import Filters
+    from pakru.core.model import Filters
     from pakru.store.open import Store
 
 

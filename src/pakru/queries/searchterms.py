@@ -13,7 +13,7 @@ import math
 import re
 from typing import TYPE_CHECKING, NamedTuple
 
-from pakru import textnorm
+from pakru.core import textnorm
 from pakru.store import fts
 
 if TYPE_CHECKING:

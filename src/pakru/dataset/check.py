@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from pakru.errors import DatasetError, Problem
-from pakru.model import Dataset
+from pakru.core.errors import DatasetError, Problem
+from pakru.core.model import Dataset
 
 NEAR_COPY_RATIO = 0.85  # difflib ratio of the folded summary and quote above which a summary is a near copy
 
@@ -110,8 +110,8 @@ class Report(NamedTuple):
 
 
 def run_check(path: str | os.PathLike[str] | None = None) -> Report:
-    from pakru.load import load
-    from pakru.store import locate
+    from pakru.dataset.load import load
+    from pakru.dataset.locate import locate
 
     events_path = locate(path)
     try:
@@ -167,8 +167,8 @@ class _Positions:
     """Where each claim's and event's fields are, from a second parse of the file (check only)."""
 
     def __init__(self, events_path: Path) -> None:
-        from pakru.textfile import read_text
-        from pakru.yamlnodes import Map, Scalar, parse
+        from pakru.dataset.textfile import read_text
+        from pakru.dataset.yamlnodes import Map, Scalar, parse
 
         self.claims: dict[str, dict[str, tuple[int, int]]] = {}
         self.events: dict[str, tuple[int, int]] = {}

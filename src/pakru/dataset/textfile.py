@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
-from pakru.errors import DatasetError, Problem
+from pakru.core.errors import DatasetError, Problem
 
 Progress = Callable[[int, int], None]  # bytes of the dataset file read so far, its size
 

@@ -21,12 +21,11 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import typer
 
 from pakru import __version__
-from pakru.errors import DatasetError, PakruError, QueryError
+from pakru.core.errors import DatasetError, PakruError, QueryError
 
 if TYPE_CHECKING:
-    from pakru.events import EventFacts
-    from pakru.model import Claim
-    from pakru.query import Filters
+    from pakru.core.model import Claim, Filters
+    from pakru.queries.events import EventFacts
     from pakru.store.open import Store
 
 from typer import Abort, Exit
@@ -249,8 +248,7 @@ def _emit(as_json: bool, view: str, *result: Any, notes: "list[str] | None" = No
 
         jsonout.write(getattr(jsonout, f"{view}_doc")(*result))
     elif mode == "rich":
-        from pakru import pager
-        from pakru.render import rich_out
+        from pakru.render import pager, rich_out
 
         with pager.paged(state.pager):
             getattr(rich_out, view)(*result)
@@ -280,7 +278,7 @@ def _bound(option: str, text: str, upper: bool) -> "Any":
     """A --from/--to value: a year, year-month or date (2014, 2014-6, 2014-06-30), spaces forgiven."""
     import re
 
-    from pakru.dates import EdtfError, parse_bound
+    from pakru.core.dates import EdtfError, parse_bound
 
     cleaned = text.strip()
     m = re.fullmatch(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?", cleaned)
@@ -301,7 +299,8 @@ def _filters(
     kind: list[str] | None,
     undated: bool = False,
 ) -> "Filters":
-    from pakru.query import Filters, check_kinds, resolve_sources, resolve_topic
+    from pakru.core.model import Filters
+    from pakru.queries.query import check_kinds, resolve_sources, resolve_topic
 
     d = loaded.dataset
     start = _bound("--from", date_from, upper=False) if date_from else None
@@ -329,7 +328,7 @@ def _left_out_notes(loaded: "Store", f: "Filters", shown: int | None = None, tot
         notes.append(f"showing {shown} of {total} claims; --limit to see more")
     if f.start is None and f.end is None:
         return notes
-    from pakru.leftout import undated_left_out
+    from pakru.queries.leftout import undated_left_out
 
     dropped = undated_left_out(loaded, f)
     if dropped:
@@ -343,7 +342,7 @@ def _completing(what: str) -> Callable[..., list[str]]:
     """A shell-completion callback for ids of ``what``; the dataset is opened only when called."""
 
     def complete(ctx: typer.Context, incomplete: str) -> list[str]:
-        from pakru.complete import candidates
+        from pakru.cli.complete import candidates
 
         root = ctx.find_root()
         return candidates(root.params.get("data") or os.environ.get("PAKRU_DATA"), what, incomplete)
@@ -427,7 +426,7 @@ def search(
 
     Example: pakru search "Why did Russia lift its arms embargo?" --from 2014
     """
-    from pakru.search import search as run_search
+    from pakru.queries.search import search as run_search
 
     _limit_ok(limit)
     store = _load()
@@ -476,7 +475,7 @@ def timeline(
 
     Example: pakru timeline --from 2014 --topic defence
     """
-    from pakru import timeline as tl
+    from pakru.queries import timeline as tl
 
     _limit_ok(limit)
     by = by.strip().lower()
@@ -493,7 +492,7 @@ def timeline(
 
 def _resolve_event(d: "Any", event: str) -> str:
     """An event id, in any case, typos forgiven (as topics are)."""
-    from pakru.query import resolve_event
+    from pakru.queries.query import resolve_event
 
     with _naming("--event"):
         return resolve_event(d, event).id
@@ -533,20 +532,20 @@ def compare(
 
     Example: pakru compare --topic india
     """
-    from pakru import query as q
+    from pakru.queries import query as q
 
     loaded = _load()
     d = loaded.dataset
     f = _filters(loaded, None, source, date_from, date_to, kind, undated)
     sources = [d.source_by_id[s] for s in f.sources] if f.sources else None
     if topic is None:
-        from pakru.grid import viewpoint_grid
+        from pakru.queries.grid import viewpoint_grid
 
         grid = viewpoint_grid(loaded, f, sources, f.kinds)
         _emit(as_json, "grid", d, grid, notes=_left_out_notes(loaded, f))
         return
-    from pakru.compare import Bounds
-    from pakru.compare import compare as run_compare
+    from pakru.queries.compare import Bounds
+    from pakru.queries.compare import compare as run_compare
 
     with _naming("--topic"):
         chosen = q.resolve_topic(d, topic)
@@ -570,7 +569,7 @@ def events(
 
     Example: pakru events --conflicts
     """
-    from pakru.events import every_event
+    from pakru.queries.events import every_event
 
     loaded = _load()
     _emit(as_json, "events", loaded.dataset, every_event(loaded, conflicts_only=conflicts))
@@ -591,8 +590,8 @@ def show(
 
     Example: pakru show karim-020
     """
-    from pakru.cite import claim_context
-    from pakru.query import resolve_claim
+    from pakru.queries.cite import claim_context
+    from pakru.queries.query import resolve_claim
 
     loaded = _load()
     d = loaded.dataset
@@ -605,7 +604,7 @@ def _event_facts(store: "Store", claim: "Claim") -> "EventFacts | None":
     """The whole dataset's facts about the claim's event, with every attestation."""
     if claim.event is None:
         return None
-    from pakru.events import facts
+    from pakru.queries.events import facts
 
     return facts(store, [claim.event]).get(claim.event)
 
@@ -663,9 +662,9 @@ def cite(
 
     Example: pakru cite karim-020 --style chicago-author-date
     """
-    from pakru.citation import cite as run_cite
-    from pakru.query import resolve_claim
-    from pakru.render.citeout import FORMATS, write
+    from pakru.export.citeout import FORMATS, write
+    from pakru.queries.citation import cite as run_cite
+    from pakru.queries.query import resolve_claim
 
     if fmt not in FORMATS:
         raise QueryError(f"unknown --format {fmt!r}; choose from: {', '.join(FORMATS)}")
@@ -713,7 +712,7 @@ def check(
 
     Example: pakru --data my-dataset/ check --strict
     """
-    from pakru.check import run_check
+    from pakru.dataset.check import run_check
 
     report = run_check(state.data)
     if as_json:
@@ -831,7 +830,7 @@ def _app_for(args: list[str]) -> typer.Typer:
 
 def hoisted(args: list[str]) -> list[str]:
     """The arguments with global options moved before the command and --json after it."""
-    from pakru.argv import hoist
+    from pakru.cli.argv import hoist
 
     names = {c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands}
     return hoist(args, names)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from pakru.render.safe import clean
 
 if TYPE_CHECKING:
-    from pakru.citation import ClaimCitation
+    from pakru.queries.citation import ClaimCitation
 
 FORMATS = ("text", "csl-json", "biblatex", "ris")
 CSL_CITATION_SCHEMA = "https://resource.citationstyles.org/schema/latest/input/json/csl-citation.json"
