@@ -78,12 +78,5 @@ def published_phrase(source: Source) -> str:
     return f"{source.published.label}{' (inferred)' if inferred else ''}"
 
 
-def citation(source: Source) -> str:
-    """The source's reference in the default CSL style (APA), as `pakru cite` renders it."""
-    from pakru.queries.citation import reference
-
-    return reference(source)
-
-
 def claim_context(dataset: Dataset, claim: Claim) -> Context | None:
     return quote_in_context(source_text(dataset, dataset.source_by_id[claim.source]), claim.quote)

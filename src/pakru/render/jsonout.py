@@ -157,7 +157,8 @@ def grid_doc(d: Dataset, g: Grid) -> dict[str, Any]:
 
 
 def sources_doc(d: Dataset) -> list[dict[str, Any]]:
-    from pakru.queries.cite import citation, published_phrase
+    from pakru.queries.citation import reference
+    from pakru.queries.cite import published_phrase
 
     counts = d.claims_per_source()
     return [
@@ -169,7 +170,7 @@ def sources_doc(d: Dataset) -> list[dict[str, Any]]:
             "published_basis": s.published_basis,
             "outlook": {"score": s.outlook.score, "label": s.outlook.label, "quote": s.outlook.quote},
             "claims": counts[s.id],
-            "citation": citation(s),
+            "citation": reference(s),
         }
         for s in d.sources
     ]
@@ -193,7 +194,7 @@ def topics_doc(d: Dataset, topics: list[Topic]) -> list[dict[str, Any]]:
 
 
 def show_doc(d: Dataset, c: Claim, ctx: Context | None, f: EventFacts | None) -> dict[str, Any]:
-    from pakru.queries.cite import citation
+    from pakru.queries.citation import reference
 
     others = [x for x in f.claims if x.id != c.id] if f is not None else []
     return {
@@ -203,7 +204,7 @@ def show_doc(d: Dataset, c: Claim, ctx: Context | None, f: EventFacts | None) ->
         "date_conflict": f.conflict if f is not None else False,
         "context": None if ctx is None else {"before": ctx.before, "quote": ctx.quote, "after": ctx.after},
         "attestations": [claim_obj(d, x) for x in others],
-        "citation": citation(d.source_by_id[c.source]),
+        "citation": reference(d.source_by_id[c.source]),
     }
 
 

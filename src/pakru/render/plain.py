@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, TextIO
 
 from pakru.core.model import Claim, Dataset, Topic
-from pakru.queries.cite import citation, published_phrase
+from pakru.queries.citation import reference
+from pakru.queries.cite import published_phrase
 from pakru.render.common import (
     author_line,
     by_publication,
@@ -226,7 +227,7 @@ def show(d: Dataset, c: Claim, ctx: Context | None, f: EventFacts | None, out: T
         w(f"Event: {f.event.label} ({c.event}), {note}")
         for x in (x for x in f.claims if x.id != c.id):
             w(f"- {_when(d, x)}: {x.summary} — {who(d.source_by_id[x.source])} [{x.id}]")
-    w(f"Cite as: {citation(s)}")
+    w(f"Cite as: {reference(s)}")
     w.flush()
 
 
