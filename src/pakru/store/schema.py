@@ -1,6 +1,6 @@
 """The tables of a dataset's database (full-text search is in fts.py)."""
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 APPLICATION_ID = 0x70616B72  # "pakr": marks a pakru database, checked before anything is read
 UNDATED_LO = 10_000_000  # after every real day ordinal, so that undated claims sort last
 
