@@ -47,13 +47,22 @@ if TYPE_CHECKING:
     from pakru.core.model import Filters
 
 KIND_FACTOR = {EXACT: 1.0, SYNONYM: 0.85, TYPO1: 0.5, TYPO2: 0.4}
-# Column groups of claim_fts: (name shown as "matched", FTS5 column filter, factor)
-GROUPS = (
-    ("text", "{summary quote}", 1.0),
-    ("names", "{actors event source}", 0.6),
-    ("topics", "{topics}", 0.3),
+# Column groups: (name shown as "matched", FTS5 column filter of claim_fts or None, factor). The
+# names group holds the source's author and title too, matched in source_fts (one row per
+# source); the topics group is matched in topic_fts (one row per topic).
+OWN_TEXT = "{summary quote}"
+GROUPS: tuple[tuple[str, str | None, float], ...] = (
+    ("text", OWN_TEXT, 1.0),
+    ("names", "{actors event}", 0.6),
+    ("topics", None, 0.3),
 )
-BM25_WEIGHTS = (1.0, 0.8, 0.2, 0.4, 0.5, 0.3)  # COLUMNS order: summary, quote, topics, actors, event, source
+NAMES, TOPICS = 1, 2
+BM25_WEIGHTS = (1.0, 0.8, 0.4, 0.5)  # CLAIM_COLUMNS order: summary, quote, actors, event
+# The side tables' bm25 weights, as the columns of one claim_fts had them: source, topics
+SIDE = {
+    NAMES: ("source_fts", 0.3, "JOIN claims ON claims.source = source_fts.rowid", "claims.rowid"),
+    TOPICS: ("topic_fts", 0.2, "JOIN claim_topics ct ON ct.topic = topic_fts.rowid", "ct.claim"),
+}
 MIN_SCORE = 5  # below this a claim shares too little of the query to be shown
 SELECTIVE = 1000  # a term matching more claims than this is scored only on the claims others find
 CANDIDATES = 500  # claims on which the common terms are scored
@@ -164,7 +173,7 @@ def _rank(
                     f"SELECT cand.rowid, {ti}, {m!r}, {kind}, 0, 0.0 FROM cand CROSS JOIN claim_fts"
                     " ON claim_fts.rowid = cand.rowid WHERE claim_fts MATCH ?"
                 )
-                common_params.append(GROUPS[0][1] + " : (" + " OR ".join(_phrase(a) for a in alts) + ")")
+                common_params.append(OWN_TEXT + " : (" + " OR ".join(_phrase(a) for a in alts) + ")")
     where, where_params = store.where(filters)
     exclude = ""
     if excluded:
@@ -192,7 +201,7 @@ def _rank(
 
 def _own_text_match(t: Term) -> str:
     alts = [a for _k, a in t.alternatives]
-    return GROUPS[0][1] + " : (" + " OR ".join(_phrase(a) for a in alts) + ")"
+    return OWN_TEXT + " : (" + " OR ".join(_phrase(a) for a in alts) + ")"
 
 
 def _parts(terms: list[Term], which: list[int]) -> tuple[list[str], list[str]]:
@@ -208,12 +217,21 @@ def _parts(terms: list[Term], which: list[int]) -> tuple[list[str], list[str]]:
             match = " OR ".join(_phrase(a) for a in alts)
             for gi, (_name, columns, factor) in enumerate(GROUPS):
                 m = t.weight * KIND_FACTOR[kind] * factor
-                parts.append(
-                    f"SELECT rowid, {ti}, {m!r}, {kind}, {gi},"
-                    f" bm25(claim_fts, {weights}) * {KIND_FACTOR[kind]!r}"
-                    " FROM claim_fts WHERE claim_fts MATCH ?"
-                )
-                params.append(f"{columns} : ({match})")
+                if columns is not None:
+                    parts.append(
+                        f"SELECT rowid, {ti}, {m!r}, {kind}, {gi},"
+                        f" bm25(claim_fts, {weights}) * {KIND_FACTOR[kind]!r}"
+                        " FROM claim_fts WHERE claim_fts MATCH ?"
+                    )
+                    params.append(f"{columns} : ({match})")
+                if gi in SIDE:
+                    table, weight, join, claim = SIDE[gi]
+                    parts.append(
+                        f"SELECT {claim}, {ti}, {m!r}, {kind}, {gi},"
+                        f" bm25({table}, {weight}) * {KIND_FACTOR[kind]!r}"
+                        f" FROM {table} {join} WHERE {table} MATCH ?"
+                    )
+                    params.append(match)
     return parts, params
 
 
