@@ -7,7 +7,7 @@ heavy at their top (each command imports what it needs when it runs), and typer 
 objects only for the command a run names (app._app_for).
 """
 
-from pakru.cli import claim, dataset, export, listing
+from pakru.cli import claim, data, exports, listing
 from pakru.cli.app import _app_for, _command_in, app, hoisted, main, run, state
 
 __all__ = ["_app_for", "_command_in", "app", "hoisted", "main", "run", "state"]
@@ -21,14 +21,14 @@ def _register() -> None:
         listing.compare,
         listing.events,
         claim.show,
-        export.export,
+        exports.export,
         claim.cite,
-        dataset.sources,
-        dataset.topics,
-        dataset.check,
+        data.sources,
+        data.topics,
+        data.check,
     ):
         app.command()(command)
-    app.add_typer(dataset.cache_app)
+    app.add_typer(data.cache_app)
 
 
 _register()
