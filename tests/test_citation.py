@@ -182,3 +182,12 @@ def test_cache_clear_removes_the_memo(tmp_path: Path, monkeypatch: pytest.Monkey
     assert (tmp_path / c.MEMO_FILE).exists()
     r = runner.invoke(app, ["cache", "clear"])
     assert r.exit_code == 0 and not (tmp_path / c.MEMO_FILE).exists()
+
+
+def test_show_gives_the_in_text_citation_of_cite(shipped) -> None:  # type: ignore[no-untyped-def]
+    cited = json.loads(runner.invoke(app, ["cite", "karim-020", "--json"]).stdout)
+    shown = runner.invoke(app, ["show", "karim-020", "--json"])
+    assert shown.exit_code == 0
+    assert json.loads(shown.stdout)["in_text"] == cited["in_text"] == "(Karim, ca. 2022, para. 4)"
+    plain = runner.invoke(app, ["show", "karim-020"]).stdout
+    assert "In text: (Karim, ca. 2022, para. 4)" in plain

@@ -17,6 +17,7 @@ citeproc-py (and lxml under it) is imported only when a reference is rendered: ~
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -254,12 +255,32 @@ def reference(source: Source, style: str = DEFAULT_STYLE) -> str:
     unreadable, damaged or unwritable, it is rendered again.
     """
     path = style_path(style)
-    key = _memo_key(source, path)
+    return _memoized(
+        _memo_key(source, path, "reference"),
+        lambda: render(csl_item(source), style, with_in_text=False).reference,
+    )
+
+
+def claim_in_text(dataset: Dataset, claim: Claim, style: str = DEFAULT_STYLE) -> str:
+    """The in-text citation of a claim in ``style``, pinpointed to the paragraph of its quote, as
+    `pakru cite` gives it ("(Karim, ca. 2022, para. 4)"); remembered like reference()."""
+    from pakru.queries.cite import source_text
+
+    source = dataset.source_by_id[claim.source]
+    pin = pinpoint(source_text(dataset, source), claim.quote)
+    path = style_path(style)
+    return _memoized(
+        _memo_key(source, path, f"in-text {pin.locator if pin else ''}"),
+        lambda: render(csl_item(source), style, pin).in_text,
+    )
+
+
+def _memoized(key: str, compute: Callable[[], str]) -> str:
     memo = _memo()
     known = memo.get(key)
     if isinstance(known, str):
         return known
-    text = render(csl_item(source), style, with_in_text=False).reference
+    text = compute()
     memo[key] = text
     _remember(memo)
     return text
@@ -269,7 +290,7 @@ MEMO_FILE = "references.pakru.json"
 MEMO_LIMIT = 10_000  # entries: a memo that grows past it starts afresh
 
 
-def _memo_key(source: Source, style: Path) -> str:
+def _memo_key(source: Source, style: Path, what: str) -> str:
     from hashlib import blake2b
 
     from pakru import __version__
@@ -279,7 +300,7 @@ def _memo_key(source: Source, style: Path) -> str:
     except OSError:
         style_bytes = str(style).encode()
     h = blake2b(digest_size=16)
-    for part in (__version__.encode(), repr(tuple(source)).encode(), style_bytes):
+    for part in (__version__.encode(), what.encode(), repr(tuple(source)).encode(), style_bytes):
         h.update(len(part).to_bytes(8, "little"))
         h.update(part)
     return h.hexdigest()

@@ -194,7 +194,7 @@ def topics_doc(d: Dataset, topics: list[Topic]) -> list[dict[str, Any]]:
 
 
 def show_doc(d: Dataset, c: Claim, ctx: Context | None, f: EventFacts | None) -> dict[str, Any]:
-    from pakru.queries.citation import reference
+    from pakru.queries.citation import claim_in_text, reference
 
     others = [x for x in f.claims if x.id != c.id] if f is not None else []
     return {
@@ -205,6 +205,7 @@ def show_doc(d: Dataset, c: Claim, ctx: Context | None, f: EventFacts | None) ->
         "context": None if ctx is None else {"before": ctx.before, "quote": ctx.quote, "after": ctx.after},
         "attestations": [claim_obj(d, x) for x in others],
         "citation": reference(d.source_by_id[c.source]),
+        "in_text": claim_in_text(d, c),
     }
 
 

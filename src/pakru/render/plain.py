@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, TextIO
 
 from pakru.core.model import Claim, Dataset, Topic
-from pakru.queries.citation import reference
+from pakru.queries.citation import claim_in_text, reference
 from pakru.queries.cite import published_phrase
 from pakru.render.common import (
     author_line,
@@ -228,6 +228,7 @@ def show(d: Dataset, c: Claim, ctx: Context | None, f: EventFacts | None, out: T
         for x in (x for x in f.claims if x.id != c.id):
             w(f"- {_when(d, x)}: {x.summary} — {who(d.source_by_id[x.source])} [{x.id}]")
     w(f"Cite as: {reference(s)}")
+    w(f"In text: {claim_in_text(d, c)}")
     w.flush()
 
 

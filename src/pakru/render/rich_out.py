@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.text import Text
 
 from pakru.core.model import Claim, Dataset, Topic
-from pakru.queries.citation import reference
+from pakru.queries.citation import claim_in_text, reference
 from pakru.render import views
 from pakru.render.common import (
     author_line,
@@ -165,4 +165,5 @@ def show(d: Dataset, c: Claim, ctx: Context | None, f: EventFacts | None) -> Non
                 when = date_text(x) if x.date else "undated"
                 grid.add_row(T(""), T(f"{when}: {x.summary} — {who(d.source_by_id[x.source])} {x.id}"))
     grid.add_row(T("cite as"), T(reference(s)))
+    grid.add_row(T("in text"), T(claim_in_text(d, c)))
     con.print(Panel(grid, title=T(c.id, "bold"), title_align="left"))
