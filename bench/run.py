@@ -379,6 +379,8 @@ def scale(
     terminal = dict(env, PAKRU_TERMINAL="1", COLUMNS="100")
     commands = {
         "search": (["search", "gwadar"], env),
+        # a question as users type it: BM25 over several words, stopwords dropped (issue 14)
+        "question": (["search", "Why did Russia lift the arms embargo?"], env),
         "show": (["show", "c0000500"], env),
         "timeline 50": (["timeline", "--limit", "50"], env),
         "compare terminal": (["compare", "--topic", "india"], terminal),
