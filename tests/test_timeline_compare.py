@@ -123,7 +123,9 @@ def test_timeline_order_matches_a_plain_sort(shipped_dataset, shipped_store) -> 
     def key(c: Claim) -> tuple[int, int, int, int]:
         if c.date is None:
             return (10**7, published[c.source], 0, position[c.id])
-        return (c.date.start.toordinal(), c.date.end.toordinal(), published[c.source], position[c.id])
+        first, last = c.date.start.toordinal(), c.date.end.toordinal()
+        # an open start ("until c. December 2021", first day date.min) is placed by its last day
+        return (last if first == 1 else first, last, published[c.source], position[c.id])
 
     def reference(claims: list[Claim]) -> list[list[str]]:
         groups: dict[str, list[str]] = {}
