@@ -394,6 +394,37 @@ def test_runs_naming_no_command_get_the_full_app(args: list[str]) -> None:
     assert _app_for(args) is app
 
 
+def test_the_full_app_lists_every_command_of_the_table_in_its_order() -> None:
+    from pakru.cli.app import COMMANDS
+
+    names = [c.callback.__name__ for c in app.registered_commands if c.callback]
+    assert names[: len(COMMANDS)] == list(COMMANDS)
+    assert [g.typer_instance.info.name for g in app.registered_groups][:1] == ["cache"]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("args", "module"),
+    [(["timeline", "--json"], "listing"), (["show", "alpha-001"], "claim"), (["sources"], "data")],
+)
+def test_a_run_imports_the_module_of_its_command_alone(args: list[str], module: str) -> None:
+    import subprocess
+    import sys
+
+    from conftest import FIXTURE
+
+    code = (
+        f"import os, sys; os.environ['PAKRU_DATA'] = {str(FIXTURE)!r}\n"
+        "from pakru.cli import main\n"
+        f"try: main({args!r})\n"
+        "except SystemExit: pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('pakru.cli.')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = set(json.loads(out.stdout.splitlines()[-1].replace("'", '"')))
+    commands = {"pakru.cli.listing", "pakru.cli.claim", "pakru.cli.data", "pakru.cli.exports"}
+    assert loaded & commands == {f"pakru.cli.{module}"}
+
+
 def test_the_value_of_data_is_not_taken_for_a_command() -> None:
     from pakru.cli import _command_in
 

@@ -12,6 +12,9 @@ from pakru.core.dates import EdtfError, decade_of, parse_bound, parse_edtf, year
         ("2018-04", date(2018, 4, 1), date(2018, 4, 30), "April 2018"),
         ("2016-02", date(2016, 2, 1), date(2016, 2, 29), "February 2016"),
         ("2017-02", date(2017, 2, 1), date(2017, 2, 28), "February 2017"),
+        ("2000-02-29", date(2000, 2, 29), date(2000, 2, 29), "29 February 2000"),
+        ("2018-11", date(2018, 11, 1), date(2018, 11, 30), "November 2018"),
+        ("2018-12-31", date(2018, 12, 31), date(2018, 12, 31), "31 December 2018"),
         ("2021-12-02", date(2021, 12, 2), date(2021, 12, 2), "2 December 2021"),
         ("198X", date(1980, 1, 1), date(1989, 12, 31), "1980s"),
         ("19XX", date(1900, 1, 1), date(1999, 12, 31), "1900–1999"),
@@ -45,6 +48,8 @@ def test_qualifiers_are_flags() -> None:
     [
         ("2017-02-30", "day 30 does not exist"),
         ("2017-02-29", "day 29 does not exist"),
+        ("1900-02-29", "day 29 does not exist"),
+        ("2018-09-31", "day 31 does not exist"),
         ("2018-13", "month 13 does not exist"),
         ("2018-00", "month 00 does not exist"),
         ("18", "not an EDTF date"),
@@ -64,6 +69,14 @@ def test_qualifiers_are_flags() -> None:
         ("2018~~", "not an EDTF date"),
         ("0000", "outside the supported range"),
         ("２０１８", "not an EDTF date"),
+        ("١٩٩٠", "not an EDTF date"),
+        ("1X9X", "not an EDTF date"),
+        ("1XXX", "not an EDTF date"),
+        ("2018-", "not an EDTF date"),
+        ("2018-04-", "not an EDTF date"),
+        ("2018-04-01-02", "not an EDTF date"),
+        ("2018~-04", "not an EDTF date"),
+        ("~", "not an EDTF date"),
     ],
 )
 def test_invalid_dates(text: str, fragment: str) -> None:

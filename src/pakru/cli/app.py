@@ -5,8 +5,8 @@ into one line each on stderr and an exit code (a traceback only with --debug).
 Exit codes: 0 ok, 1 invalid dataset or (search) no match, 2 usage error or unknown name,
 130 interrupted, 141 output pipe closed, 70 internal error.
 
-The commands live in the modules of their idea (listing, claim, export, dataset);
-pakru/cli/__init__.py registers them on ``app`` in the order the help lists them.
+The commands live in the modules of their idea (COMMANDS); ``app`` registers them from there
+the first time it is asked for them, and a run that names one imports only that one's module.
 """
 
 # No `from __future__ import annotations` here: typer reads the commands' annotations with
@@ -14,6 +14,7 @@ pakru/cli/__init__.py registers them on ``app`` in the order the help lists them
 # of every run). Names imported only for type checking are quoted instead.
 import copy
 import functools
+import importlib
 import os
 import signal
 import sys
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 
 from typer import Abort, Exit
 from typer._click.exceptions import ClickException  # typer 0.28 vendors click (see pyproject)
+from typer.models import CommandInfo, TyperInfo
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_INTERRUPTED, EXIT_PIPE, EXIT_INTERNAL = 130, 141, 70
@@ -52,7 +54,76 @@ EPILOG = "\n\n".join(
     ]
 )
 
-app = typer.Typer(
+# Each command, by the name of its function, and the module of pakru.cli that defines it, in the
+# order the help lists them; then the groups of commands, by the name of their Typer there.
+COMMANDS = {
+    "search": "listing",
+    "timeline": "listing",
+    "compare": "listing",
+    "events": "listing",
+    "show": "claim",
+    "export": "exports",
+    "cite": "claim",
+    "sources": "data",
+    "topics": "data",
+    "check": "data",
+}
+GROUPS = {"cache_app": "data"}
+
+
+class _App(typer.Typer):
+    """The Typer app, its commands imported from their modules when first asked for.
+
+    typer (and a test's CliRunner) reads ``registered_commands`` to build the command line, and
+    ``app.command()`` appends to it: either registers every command of COMMANDS and GROUPS first.
+    A run that names a command never asks this app: main() builds one holding only that command
+    (_app_for) and imports only its module, not the other three (~0.5 ms of every run).
+    """
+
+    _commands: list[CommandInfo]
+    _groups: list[TyperInfo]
+    _complete = False  # every command of COMMANDS and GROUPS registered
+
+    @property
+    def registered_commands(self) -> list[CommandInfo]:
+        self._register_all()
+        return self._commands
+
+    @registered_commands.setter
+    def registered_commands(self, commands: list[CommandInfo]) -> None:
+        self._commands = commands
+
+    @property
+    def registered_groups(self) -> list[TyperInfo]:
+        self._register_all()
+        return self._groups
+
+    @registered_groups.setter
+    def registered_groups(self, groups: list[TyperInfo]) -> None:
+        self._groups = groups
+
+    def _register_all(self) -> None:
+        if self._complete:
+            return
+        self._complete = True
+        for name, module in COMMANDS.items():
+            self.command()(getattr(importlib.import_module(f"pakru.cli.{module}"), name))
+        for name, module in GROUPS.items():
+            self.add_typer(getattr(importlib.import_module(f"pakru.cli.{module}"), name))
+
+    def only(self, name: str) -> "typer.Typer":
+        """A copy of the app with one command of COMMANDS, from its module alone."""
+        one = copy.copy(self)
+        one._complete = True
+        one.registered_commands, one.registered_groups = [], []
+        # --install-completion and --show-completion are options of the app, before any command:
+        # a run that names a command cannot use them, and typer builds them on each run (~0.4 ms).
+        one._add_completion = False
+        one.command()(getattr(importlib.import_module(f"pakru.cli.{COMMANDS[name]}"), name))
+        return one
+
+
+app = _App(
     name="pakru",
     help="Dated, attributed, quote-checked claims on Pakistan–Russia relations from five opinion "
     "articles (2017–2022).",
@@ -287,26 +358,26 @@ def _command_in(args: list[str]) -> str | None:
 
 
 def _app_for(args: list[str]) -> typer.Typer:
-    """The app with only the command a run names, when it names one of them.
+    """The app with only the command a run names, when it names one of COMMANDS.
 
     typer builds click's objects for every registered command on each run (~2 ms for seven),
-    and a run needs one. Anything else (no command, --help, --version, a typo) gets the full
-    app, whose messages list every command. tests/test_cli.py holds the two to the same output.
+    and a run needs one; nor need it import the modules of the others. Anything else (no
+    command, --help, --version, a typo, the cache group) gets the full app, whose messages list
+    every command. tests/test_cli.py holds the two to the same output.
     """
     name = _command_in(args)
-    commands = [c for c in app.registered_commands if c.callback and c.callback.__name__ == name]
-    if not commands:
+    if name not in COMMANDS:
         return app
-    one = copy.copy(app)
-    one.registered_commands = commands
-    return one
+    return app.only(name)
 
 
 def hoisted(args: list[str]) -> list[str]:
     """The arguments with global options moved before the command and --json after it."""
     from pakru.cli.argv import hoist
 
-    names = {c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands}
+    names = set(COMMANDS)
+    if app._complete:  # and any command registered on the app besides them
+        names.update(c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands)
     return hoist(args, names)
 
 
