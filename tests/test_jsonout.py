@@ -29,24 +29,3 @@ def test_text_the_output_cannot_encode_is_escaped(doc: object) -> None:
     text = raw.getvalue().decode("latin-1")
     assert json.loads(text) == doc
     assert "\\u0420" in text  # Р
-
-
-@pytest.mark.parametrize(
-    "doc",
-    [
-        {"f": 0.1, "big": 1e300, "neg": -2.5, "int": 10**20, "t": True, "no": False, "none": None},
-        {"nested": [{"a": ["Россия", {"b": "“”\x00\u2028"}]}, [], {}], "empty": ""},
-        "just text “quoted”",
-        42,
-        None,
-    ],
-)
-def test_any_document_is_the_text_json_dumps_makes(doc: object) -> None:
-    out = io.StringIO()
-    jsonout.write(doc, out)
-    assert out.getvalue() == json.dumps(doc, ensure_ascii=False) + "\n"
-
-
-def test_a_value_json_cannot_encode_is_an_error_not_text() -> None:
-    with pytest.raises(TypeError):
-        jsonout.write({"when": object()}, io.StringIO())
