@@ -17,7 +17,7 @@ from pakru import __version__
 from pakru.core.model import DATE_BASES, KINDS, Actor, Claim, Event, Source, Topic
 from pakru.dataset.load import Parts, stream
 from pakru.store import fresh, fts
-from pakru.store.rows import CLAIM_COLUMNS, CLAIM_FROM, SEP, claim_of, row_crc
+from pakru.store.rows import CLAIM_COLUMNS, CLAIM_FROM, SEP, Names, claim_of, numbers, row_crc
 from pakru.store.schema import APPLICATION_ID, ID_INDEX, INDEXES, SCHEMA_VERSION, SOURCE_INDEX, STATS, TABLES
 
 BATCH = 2000
@@ -40,6 +40,7 @@ class _Sink:
         self.pub: dict[int, int] = {}
         self.topics: dict[str, int] = {}
         self.events: dict[str, int] = {}
+        self.actors: dict[str, int] = {}  # every name claims give (undeclared ones too, when none are)
         self.late_pub = False  # some claim came before its source: its pub is filled at the end
         self.indexed = False
         # The full-text rows are made as the claims come, from the records read before them;
@@ -144,8 +145,8 @@ class _Sink:
                 _KIND[claim.kind],
                 claim.summary,
                 claim.quote,
-                topics,
-                actors,
+                numbers(self.topics, claim.topics),
+                numbers(self.actors, claim.actors),
                 claim.date_note,
                 None if claim.event is None else self.number(self.events, claim.event),
                 claim.stance,
@@ -244,6 +245,7 @@ def build(
     reading = None if progress is None else (lambda done, total: progress("reading", done, total))
     parts = stream(events_path, sink, progress=reading)
     sink.flush()
+    conn.executemany("INSERT INTO actor_names VALUES (?, ?)", [(n, a) for a, n in sink.actors.items()])
     conn.execute("DROP TABLE temp.quote_at")
     if sink.late_pub:
         conn.execute("UPDATE claims SET pub = (SELECT pub FROM sources WHERE sources.no = claims.source)")
@@ -291,11 +293,12 @@ def _index_text(conn: sqlite3.Connection, parts: Parts, first: int, progress: Pr
     cursor = conn.cursor()  # a second cursor reads while the first writes the index
     sql = f"SELECT {CLAIM_COLUMNS} FROM {CLAIM_FROM} WHERE claims.rowid >= ? ORDER BY claims.rowid"
     rows = cursor.execute(sql, (first,))
+    names = Names(conn)
     done = 0
     while batch := rows.fetchmany(BATCH):
         texts = []
         for row in batch:
-            c = claim_of(row)
+            c = claim_of(row, names)
             event = events[c.event] if c.event is not None else None
             texts.append(
                 (row[0], fts.row_text(c, sources[c.source], [topics[t] for t in c.topics], aliases, event))
