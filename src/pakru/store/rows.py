@@ -11,14 +11,15 @@ from typing import Any, TypeVar, overload
 
 from pakru.core.dates import EdtfDate, parse_edtf
 from pakru.core.model import DATE_BASES, KINDS, Claim, Event, Outlook, Source
+from pakru.store import packing
 
 T = TypeVar("T")
 SEP = "\x1f"  # joins a claim's topics and actors; no id or name holds it
 
 # A claim with its source's and event's ids, from `claims` joined to `sources` and `events`
 CLAIM_COLUMNS = (
-    "claims.rowid, claims.id, sources.id, claims.date, claims.date_basis, claims.kind, claims.summary, "
-    "claims.quote, claims.topics, claims.actors, claims.date_note, events.id, claims.stance, claims.crc"
+    "claims.rowid, claims.id, sources.id, claims.date, claims.date_basis, claims.kind, claims.text, "
+    "claims.topics, claims.actors, claims.date_note, events.id, claims.stance, claims.crc"
 )
 CLAIM_FROM = "claims JOIN sources ON sources.no = claims.source LEFT JOIN events ON events.no = claims.event"
 SOURCE_COLUMNS = (
@@ -71,11 +72,17 @@ class Names:
         self.conn = conn
         self._topics: dict[int, str] | None = None
         self._actors: dict[int, str] | None = None
+        self._zdict: bytes | None = None
 
     def topics(self, code: str) -> str:
         if self._topics is None:
             self._topics = dict(self.conn.execute("SELECT no, id FROM topics"))
         return SEP.join(self._topics[int(n)] for n in code.split())
+
+    def texts(self, data: bytes) -> tuple[str, str]:
+        if self._zdict is None:
+            self._zdict = bytes(self.conn.execute("SELECT data FROM text_dict").fetchone()[0])
+        return packing.unpack(data, self._zdict)
 
     def actors(self, code: str) -> str:
         if self._actors is None:
@@ -98,7 +105,8 @@ def claim_of(row: Sequence[Any], names: Names) -> Claim:
     """A Claim from a row of CLAIM_COLUMNS (its rowid first, dropped). The checksum is of the
     names the numbers stand for: a damaged name table fails it too."""
     values = list(row[1:])
-    values[7], values[8] = names.topics(values[7]), names.actors(values[8])
+    values[6], values[7] = names.topics(values[6]), names.actors(values[7])
+    values[5:6] = names.texts(values[5])
     cid, source, date, basis, kind, summary, quote, topics, actors, note, event, stance = checked(values)
     return Claim(
         cid,
@@ -137,7 +145,7 @@ def decoded(make: Callable[[Sequence[Any]], T], row: Sequence[Any]) -> T:
         return make(row)
     except DamagedCache:
         raise
-    except (TypeError, ValueError, IndexError, KeyError, AttributeError) as exc:
+    except (TypeError, ValueError, IndexError, KeyError, AttributeError, zlib.error) as exc:
         raise DamagedCache(f"a record cannot be read: {type(exc).__name__}: {exc}") from None
 
 
