@@ -2,7 +2,7 @@
 
 Each claim's text is deflated on its own, so that any claim reads back alone, primed with a
 dictionary made from the first claims of the dataset (table text_dict): short texts share most
-of their words with it, and take under half their size instead of barely less than all of it.
+of their words with it, and take about half their size instead of barely less than all of it.
 """
 
 from __future__ import annotations
