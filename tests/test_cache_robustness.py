@@ -136,10 +136,9 @@ def test_altered_text_is_noticed(ds: Path, cache: Path, zygote: Zygote) -> None:
 
     want = expected(zygote, ds)
     zygote.run("--data", str(ds), "timeline")
-    for table, old in (("sources", "Alpha on the Ties"), ("claims", "Russia ended its arms")):
+    for table, column, old in (("sources", "title", "Alpha on the Ties"), ("actor_names", "name", "Russia")):
         file = the_cache_file(cache)
         conn = sqlite3.connect(file)
-        column = "title" if table == "sources" else "summary"
         sql = f"UPDATE {table} SET {column} = replace({column}, ?, ?)"
         assert conn.execute(sql, (old, old.upper())).rowcount >= 1, (
             old

@@ -128,6 +128,26 @@ def _sql(*statements: str) -> Callable[[Path], None]:
     return damage
 
 
+def _claim_text(claim_id: str, change: Callable[[str, str, bytes], str | bytes]) -> Callable[[Path], None]:
+    """Damage one claim's deflated text. change(summary, quote, stored bytes) gives new bytes, or a
+    new summary, deflated as the build does (well formed: only the checksum can tell)."""
+    from pakru.store import packing
+
+    def damage(file: Path) -> None:
+        conn = sqlite3.connect(file)
+        (zdict,) = conn.execute("SELECT data FROM text_dict").fetchone()
+        (data,) = conn.execute("SELECT text FROM claims WHERE id = ?", (claim_id,)).fetchone()
+        summary, quote = packing.unpack(data, zdict)
+        new = change(summary, quote, data)
+        if isinstance(new, str):
+            new = packing.Packer(zdict).pack(new, quote)
+        conn.execute("UPDATE claims SET text = ? WHERE id = ?", (new, claim_id))
+        conn.commit()
+        conn.close()
+
+    return damage
+
+
 def _foreign(file: Path) -> None:
     file.unlink()
     conn = sqlite3.connect(file)
@@ -156,13 +176,19 @@ SQL_DAMAGE: dict[str, Callable[[Path], None]] = {
     "meta-emptied": _sql("DELETE FROM meta"),
     "table-dropped": _sql("DROP TABLE events"),
     "fts-dropped": _sql("DROP TABLE claim_fts"),
-    "column-renamed": _sql("ALTER TABLE claims RENAME COLUMN summary TO summry"),
+    "column-renamed": _sql("ALTER TABLE claims RENAME COLUMN text TO txt"),
     "kind-of-wrong-type": _sql("UPDATE claims SET kind = 'event' WHERE id = 'beta-002'"),
     "kind-out-of-range": _sql("UPDATE claims SET kind = 99 WHERE id = 'alpha-001'"),
     "stance-as-text": _sql("UPDATE claims SET stance = 'two' WHERE stance = 2"),
     "stance-as-real": _sql("UPDATE claims SET stance = 1.5 WHERE stance = 2"),
     "date-not-edtf": _sql("UPDATE claims SET date = 'yesterday' WHERE id = 'alpha-002'"),
-    "summary-altered": _sql("UPDATE claims SET summary = upper(summary) WHERE id = 'beta-002'"),
+    "summary-altered": _claim_text("beta-002", lambda summary, _q, _d: summary.upper()),
+    "text-byte-flipped": _claim_text("beta-002", lambda _s, _q, d: bytes([d[0] ^ 0x55]) + d[1:]),
+    "text-cut-short": _claim_text("alpha-001", lambda _s, _q, d: d[: len(d) // 2]),
+    "text-as-string": _sql("UPDATE claims SET text = 'plain' WHERE id = 'alpha-001'"),
+    "text-dict-altered": _sql("UPDATE text_dict SET data = upper(data)"),
+    "actor-name-altered": _sql("UPDATE actor_names SET name = name || '!'"),
+    "topic-number-altered": _sql("UPDATE claims SET topics = '99' WHERE id = 'alpha-001'"),
     "source-id-altered": _sql("UPDATE sources SET id = 'bdta' WHERE id = 'beta'"),
     "source-title-altered": _sql("UPDATE sources SET title = upper(title)"),
     "event-label-altered": _sql("UPDATE events SET label = label || '!'"),

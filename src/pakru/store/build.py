@@ -16,8 +16,8 @@ from typing import Any
 from pakru import __version__
 from pakru.core.model import DATE_BASES, KINDS, Actor, Claim, Event, Source, Topic
 from pakru.dataset.load import Parts, stream
-from pakru.store import fresh, fts
-from pakru.store.rows import CLAIM_COLUMNS, CLAIM_FROM, SEP, claim_of, row_crc
+from pakru.store import fresh, fts, packing
+from pakru.store.rows import CLAIM_COLUMNS, CLAIM_FROM, SEP, Names, claim_of, numbers, row_crc
 from pakru.store.schema import APPLICATION_ID, ID_INDEX, INDEXES, SCHEMA_VERSION, SOURCE_INDEX, STATS, TABLES
 
 BATCH = 2000
@@ -40,6 +40,8 @@ class _Sink:
         self.pub: dict[int, int] = {}
         self.topics: dict[str, int] = {}
         self.events: dict[str, int] = {}
+        self.actors: dict[str, int] = {}  # every name claims give (undeclared ones too, when none are)
+        self.packer: packing.Packer | None = None  # made at the first batch, from its texts
         self.late_pub = False  # some claim came before its source: its pub is filled at the end
         self.indexed = False
         # The full-text rows are made as the claims come, from the records read before them;
@@ -142,10 +144,10 @@ class _Sink:
                 pub,
                 basis,
                 _KIND[claim.kind],
-                claim.summary,
+                claim.summary,  # deflated with the quote when the batch is written
                 claim.quote,
-                topics,
-                actors,
+                numbers(self.topics, claim.topics),
+                numbers(self.actors, claim.actors),
                 claim.date_note,
                 None if claim.event is None else self.number(self.events, claim.event),
                 claim.stance,
@@ -174,10 +176,19 @@ class _Sink:
         conn = self.conn
         fts.insert(conn, self.text_rows)
         self.text_rows = []
-        conn.executemany("INSERT INTO claims VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", self.rows)
+        packer = self.packer
+        if packer is None:
+            packer = self.packer = self.start_packing([(r[9], r[10]) for r in self.rows[:BATCH]])
+        rows = [(*r[:9], packer.pack(r[9], r[10]), *r[11:]) for r in self.rows]
+        conn.executemany("INSERT INTO claims VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
         conn.executemany("INSERT INTO claim_topics VALUES (?,?)", self.topic_rows)
         conn.executemany("INSERT INTO temp.quote_at VALUES (?,?,?,?,?,?)", self.quote_rows)
         self.rows, self.topic_rows, self.quote_rows = [], [], []
+
+    def start_packing(self, texts: list[tuple[str, str]]) -> packing.Packer:
+        zdict = packing.dictionary(texts)
+        self.conn.execute("INSERT INTO text_dict VALUES (?)", (zdict,))
+        return packing.Packer(zdict)
 
     def duplicates(self) -> list[tuple[str, int, int, int]]:
         """Made with the unique index on claims(id); only when that fails, the ids it refused."""
@@ -210,10 +221,12 @@ class _Sink:
         if no is None:
             return iter(())
         sql = (
-            "SELECT c.id, c.quote, q.line, q.col FROM claims c JOIN temp.quote_at q ON q.claim = c.rowid "
+            "SELECT c.id, c.text, q.line, q.col FROM claims c JOIN temp.quote_at q ON q.claim = c.rowid "
             "WHERE c.source = ?"
         )
-        return iter(self.conn.execute(sql, (no,)).fetchall())
+        zdict = self.conn.execute("SELECT data FROM text_dict").fetchone()[0]
+        rows = self.conn.execute(sql, (no,)).fetchall()
+        return ((cid, packing.unpack(text, zdict)[1], line, col) for cid, text, line, col in rows)
 
 
 def build(
@@ -244,6 +257,9 @@ def build(
     reading = None if progress is None else (lambda done, total: progress("reading", done, total))
     parts = stream(events_path, sink, progress=reading)
     sink.flush()
+    if sink.packer is None:  # no claims
+        sink.start_packing([])
+    conn.executemany("INSERT INTO actor_names VALUES (?, ?)", [(n, a) for a, n in sink.actors.items()])
     conn.execute("DROP TABLE temp.quote_at")
     if sink.late_pub:
         conn.execute("UPDATE claims SET pub = (SELECT pub FROM sources WHERE sources.no = claims.source)")
@@ -291,11 +307,12 @@ def _index_text(conn: sqlite3.Connection, parts: Parts, first: int, progress: Pr
     cursor = conn.cursor()  # a second cursor reads while the first writes the index
     sql = f"SELECT {CLAIM_COLUMNS} FROM {CLAIM_FROM} WHERE claims.rowid >= ? ORDER BY claims.rowid"
     rows = cursor.execute(sql, (first,))
+    names = Names(conn)
     done = 0
     while batch := rows.fetchmany(BATCH):
         texts = []
         for row in batch:
-            c = claim_of(row)
+            c = claim_of(row, names)
             event = events[c.event] if c.event is not None else None
             texts.append(
                 (row[0], fts.row_text(c, sources[c.source], [topics[t] for t in c.topics], aliases, event))

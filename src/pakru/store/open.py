@@ -23,6 +23,7 @@ from pakru.store.rows import (
     SOURCE_COLUMNS,
     ById,
     DamagedCache,
+    Names,
     Rows,
     SqlClaims,
     StaleCache,
@@ -55,7 +56,8 @@ class Store:
         self.conn = conn
         self.file = file  # None: in memory
         self.from_cache = from_cache
-        self.dataset = _dataset(conn, events_path, self.checked)
+        self.names = Names(conn)
+        self.dataset = _dataset(conn, events_path, self.names, self.checked)
         self._current: set[str] = set()  # sources whose text is known to be as validated
 
     def checked(self, claim: Claim) -> Claim:
@@ -87,7 +89,7 @@ class Store:
             raise self.damaged(f"no claim at row {exc}") from None
 
     def claim(self, row: Sequence[Any]) -> Claim:
-        return self.checked(decoded(claim_of, row))
+        return self.checked(decoded(lambda r: claim_of(r, self.names), row))
 
     def damaged(self, reason: str) -> Exception:
         return DamagedCache(reason, None if self.file is None else str(self.file))
@@ -145,7 +147,9 @@ class Store:
         return {e: out.get(e, 0) for e in ids}
 
 
-def _dataset(conn: sqlite3.Connection, events_path: Path, check: Callable[[Claim], Claim]) -> Dataset:
+def _dataset(
+    conn: sqlite3.Connection, events_path: Path, names: Names, check: Callable[[Claim], Claim]
+) -> Dataset:
     def topic(row: Sequence[Any]) -> Topic:
         tid, label, aliases = checked(row)
         return Topic(tid, label, tuple(aliases.split(SEP)) if aliases else ())
@@ -165,7 +169,7 @@ def _dataset(conn: sqlite3.Connection, events_path: Path, check: Callable[[Claim
         topics=topics,
         actors=actors,
         events=Rows(conn, "events", EVENT_COLUMNS, event_of),
-        claims=SqlClaims(conn, check),
+        claims=SqlClaims(conn, names, check),
         path=str(events_path),
         sources_dir=str(events_path.parent / "sources"),
         source_by_id=ById(conn, "sources", SOURCE_COLUMNS, source_of),

@@ -11,14 +11,15 @@ from typing import Any, TypeVar, overload
 
 from pakru.core.dates import EdtfDate, parse_edtf
 from pakru.core.model import DATE_BASES, KINDS, Claim, Event, Outlook, Source
+from pakru.store import packing
 
 T = TypeVar("T")
 SEP = "\x1f"  # joins a claim's topics and actors; no id or name holds it
 
 # A claim with its source's and event's ids, from `claims` joined to `sources` and `events`
 CLAIM_COLUMNS = (
-    "claims.rowid, claims.id, sources.id, claims.date, claims.date_basis, claims.kind, claims.summary, "
-    "claims.quote, claims.topics, claims.actors, claims.date_note, events.id, claims.stance, claims.crc"
+    "claims.rowid, claims.id, sources.id, claims.date, claims.date_basis, claims.kind, claims.text, "
+    "claims.topics, claims.actors, claims.date_note, events.id, claims.stance, claims.crc"
 )
 CLAIM_FROM = "claims JOIN sources ON sources.no = claims.source LEFT JOIN events ON events.no = claims.event"
 SOURCE_COLUMNS = (
@@ -62,9 +63,51 @@ def _split(text: str) -> tuple[str, ...]:
     return tuple(text.split(SEP)) if text else ()
 
 
-def claim_of(row: Sequence[Any]) -> Claim:
-    """A Claim from a row of CLAIM_COLUMNS (its rowid first, dropped)."""
-    cid, source, date, basis, kind, summary, quote, topics, actors, note, event, stance = checked(row[1:])
+class Names:
+    """The topic ids and actor names a claim row refers to by number (claims.topics and
+    claims.actors hold numbers joined by spaces: a name is stored once, in `topics` or
+    `actor_names`, not in every claim). Read once per connection, when first needed."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self._topics: dict[int, str] | None = None
+        self._actors: dict[int, str] | None = None
+        self._zdict: bytes | None = None
+
+    def topics(self, code: str) -> str:
+        if self._topics is None:
+            self._topics = dict(self.conn.execute("SELECT no, id FROM topics"))
+        return SEP.join(self._topics[int(n)] for n in code.split())
+
+    def texts(self, data: bytes) -> tuple[str, str]:
+        if self._zdict is None:
+            self._zdict = bytes(self.conn.execute("SELECT data FROM text_dict").fetchone()[0])
+        return packing.unpack(data, self._zdict)
+
+    def actors(self, code: str) -> str:
+        if self._actors is None:
+            self._actors = dict(self.conn.execute("SELECT no, name FROM actor_names"))
+        return SEP.join(self._actors[int(n)] for n in code.split())
+
+
+def numbers(table: dict[str, int], keys: Sequence[str]) -> str:
+    """The code of claims.topics or claims.actors: each key's number (given at first sight)."""
+    out = []
+    for key in keys:
+        got = table.get(key)
+        if got is None:
+            got = table[key] = len(table) + 1
+        out.append(str(got))
+    return " ".join(out)
+
+
+def claim_of(row: Sequence[Any], names: Names) -> Claim:
+    """A Claim from a row of CLAIM_COLUMNS (its rowid first, dropped). The checksum is of the
+    names the numbers stand for: a damaged name table fails it too."""
+    values = list(row[1:])
+    values[6], values[7] = names.topics(values[6]), names.actors(values[7])
+    values[5:6] = names.texts(values[5])
+    cid, source, date, basis, kind, summary, quote, topics, actors, note, event, stance = checked(values)
     return Claim(
         cid,
         source,
@@ -102,7 +145,7 @@ def decoded(make: Callable[[Sequence[Any]], T], row: Sequence[Any]) -> T:
         return make(row)
     except DamagedCache:
         raise
-    except (TypeError, ValueError, IndexError, KeyError, AttributeError) as exc:
+    except (TypeError, ValueError, IndexError, KeyError, AttributeError, zlib.error) as exc:
         raise DamagedCache(f"a record cannot be read: {type(exc).__name__}: {exc}") from None
 
 
@@ -173,23 +216,27 @@ class ById(Mapping[str, T]):
 class SqlClaims:
     """The claims of a database, as model.ClaimSet: every answer a query."""
 
-    def __init__(self, conn: sqlite3.Connection, check: Callable[[Claim], Claim] = lambda c: c) -> None:
-        self.conn = conn
+    def __init__(
+        self, conn: sqlite3.Connection, names: Names, check: Callable[[Claim], Claim] = lambda c: c
+    ) -> None:
+        self.conn, self.names = conn, names
         self.check = check  # Store.checked: is the claim's source text as validated
 
     def __len__(self) -> int:
         return int(self.conn.execute("SELECT max(rowid) FROM claims").fetchone()[0] or 0)
 
     def __iter__(self) -> Iterator[Claim]:
-        return map(
-            claim_of, self.conn.execute(f"SELECT {CLAIM_COLUMNS} FROM {CLAIM_FROM} ORDER BY claims.rowid")
-        )
+        rows = self.conn.execute(f"SELECT {CLAIM_COLUMNS} FROM {CLAIM_FROM} ORDER BY claims.rowid")
+        return (self.claim(r) for r in rows)
+
+    def claim(self, row: Sequence[Any]) -> Claim:
+        return decoded(lambda r: claim_of(r, self.names), row)
 
     def get(self, claim_id: str) -> Claim | None:
         row = self.conn.execute(
             f"SELECT {CLAIM_COLUMNS} FROM {CLAIM_FROM} WHERE claims.id = ?", (claim_id,)
         ).fetchone()
-        return None if row is None else self.check(decoded(claim_of, row))
+        return None if row is None else self.check(self.claim(row))
 
     def count_by_source(self) -> dict[str, int]:
         sql = "SELECT sources.id, sc.claims FROM source_claims sc JOIN sources ON sources.no = sc.source"
@@ -210,7 +257,7 @@ class SqlClaims:
             f"SELECT {CLAIM_COLUMNS} FROM {CLAIM_FROM} WHERE claims.event = "
             "(SELECT no FROM events WHERE id = ?) ORDER BY claims.rowid"
         )
-        return [self.check(decoded(claim_of, r)) for r in self.conn.execute(sql, (event_id,))]
+        return [self.check(self.claim(r)) for r in self.conn.execute(sql, (event_id,))]
 
     def near_ids(self, claim_id: str, n: int = 25) -> list[str]:
         """Ids either side of one in sort order, and ids sharing its first letters."""

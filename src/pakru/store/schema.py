@@ -1,6 +1,7 @@
 """The tables of a dataset's database (full-text search is in fts.py)."""
 
-SCHEMA_VERSION = "4"  # 2: an open start sorts by its end; 3: names indexed once, no kind index; 4: both
+SCHEMA_VERSION = "5"  # 2: an open start sorts by its end; 3: names indexed once, no kind index; 4: both;
+# 5: a claim's topics and actors by number, its summary and quote deflated
 APPLICATION_ID = 0x70616B72  # "pakr": marks a pakru database, checked before anything is read
 UNDATED_LO = 10_000_000  # after every real day ordinal, so that undated claims sort last
 
@@ -19,6 +20,8 @@ CREATE TABLE topics(no INTEGER PRIMARY KEY, pos INTEGER NOT NULL, id TEXT NOT NU
     label TEXT NOT NULL, aliases TEXT NOT NULL, crc INTEGER NOT NULL);  -- aliases joined by U+001F
 CREATE TABLE actors(pos INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, aliases TEXT NOT NULL,
     crc INTEGER NOT NULL);
+CREATE TABLE actor_names(no INTEGER PRIMARY KEY, name TEXT NOT NULL);  -- every actor a claim names
+CREATE TABLE text_dict(data BLOB NOT NULL);  -- one row: the dictionary claims.text is deflated with
 CREATE TABLE events(no INTEGER PRIMARY KEY, pos INTEGER NOT NULL, id TEXT NOT NULL UNIQUE,
     label TEXT NOT NULL, note TEXT, crc INTEGER NOT NULL);
 CREATE TABLE claims(
@@ -29,8 +32,8 @@ CREATE TABLE claims(
     lo INTEGER, hi INTEGER,     -- first and last day ordinal; NULL if undated
     pub INTEGER NOT NULL,       -- the source's publication day ordinal
     date_basis INTEGER NOT NULL, kind INTEGER NOT NULL,  -- indexes into model.DATE_BASES, KINDS
-    summary TEXT NOT NULL, quote TEXT NOT NULL,
-    topics TEXT NOT NULL, actors TEXT NOT NULL,       -- ids and names joined by U+001F
+    text BLOB NOT NULL,         -- summary and quote, deflated (packing.py) with text_dict's dictionary
+    topics TEXT NOT NULL, actors TEXT NOT NULL,       -- topics.no and actor_names.no joined by spaces
     date_note TEXT, event INTEGER, stance INTEGER,    -- events.no
     crc INTEGER NOT NULL       -- rows.row_crc of the record as read back: damage is noticed
 );
@@ -107,6 +110,8 @@ EXPECTED = {
     ),
     "topics": ("no", "pos", "id", "label", "aliases", "crc"),
     "actors": ("pos", "name", "aliases", "crc"),
+    "actor_names": ("no", "name"),
+    "text_dict": ("data",),
     "events": ("no", "pos", "id", "label", "note", "crc"),
     "claims": (
         "rowid",
@@ -118,8 +123,7 @@ EXPECTED = {
         "pub",
         "date_basis",
         "kind",
-        "summary",
-        "quote",
+        "text",
         "topics",
         "actors",
         "date_note",
