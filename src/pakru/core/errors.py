@@ -3,6 +3,13 @@
 from typing import NamedTuple
 
 
+def place(file: str, line: int | None, column: int | None) -> str:
+    """FILE, FILE:LINE or FILE:LINE:COL: where an editor jumps to."""
+    if line is None:
+        return file
+    return f"{file}:{line}" if column is None else f"{file}:{line}:{column}"
+
+
 class Problem(NamedTuple):
     """One thing wrong with a dataset, at a place in a file."""
 
@@ -14,12 +21,7 @@ class Problem(NamedTuple):
     field: str = ""
 
     def __str__(self) -> str:
-        place = self.file
-        if self.line is not None:
-            place += f":{self.line}"
-            if self.column is not None:
-                place += f":{self.column}"
-        parts = [place]
+        parts = [place(self.file, self.line, self.column)]
         if self.context:
             parts.append(self.context)
         if self.field:

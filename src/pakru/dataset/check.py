@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from pakru.core.errors import DatasetError, Problem
+from pakru.core.errors import DatasetError, Problem, place
 from pakru.core.model import Dataset
 
 NEAR_COPY_RATIO = 0.85  # difflib ratio of the folded summary and quote above which a summary is a near copy
@@ -49,12 +49,7 @@ class CheckWarning(NamedTuple):
     message: str
 
     def __str__(self) -> str:
-        place = self.file
-        if self.line is not None:
-            place += f":{self.line}"
-            if self.column is not None:
-                place += f":{self.column}"
-        return f"{place}: warning: {self.context}: {self.message}"
+        return f"{place(self.file, self.line, self.column)}: warning: {self.context}: {self.message}"
 
 
 class Report(NamedTuple):
