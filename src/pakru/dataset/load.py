@@ -190,10 +190,7 @@ class _Builder:
         record, m = made
         ident = getattr(record, key)
         if section == "claims" and self.sink.checks_ids:
-            self._references(record, m)
-            quote, id_node = m.items.get("quote", m), m.items.get("id", m)
-            self.sink.add(record, quote.line, quote.column, (m.line, id_node.line, id_node.column))
-            self.claims += 1
+            self._claim(record, m)
             return
         seen = self.seen[section]
         if ident in seen:
@@ -206,14 +203,18 @@ class _Builder:
             return
         seen[ident] = m.line
         if section == "claims":
-            self._references(record, m)
-            quote, id_node = m.items.get("quote", m), m.items.get("id", m)
-            self.sink.add(record, quote.line, quote.column, (m.line, id_node.line, id_node.column))
-            self.claims += 1
+            self._claim(record, m)
             return
         made_here = self.made[section]
         self.sink.add_record(section, record, len(made_here))
         made_here.append((record, m if section == "sources" else None))
+
+    def _claim(self, record: Claim, m: Map) -> None:
+        """A claim read: its references checked, then handed to the sink with where it stood."""
+        self._references(record, m)
+        quote, id_node = m.items.get("quote", m), m.items.get("id", m)
+        self.sink.add(record, quote.line, quote.column, (m.line, id_node.line, id_node.column))
+        self.claims += 1
 
     def _references(self, claim: Claim, m: Map) -> None:
         n, ctx = self.claims, f"claim {claim.id}"
