@@ -17,7 +17,7 @@ from pakru import __version__
 from pakru.core.model import DATE_BASES, KINDS, Actor, Claim, Event, Source, Topic
 from pakru.dataset.load import Parts, stream
 from pakru.store import fresh, fts, packing
-from pakru.store.rows import CLAIM_COLUMNS, CLAIM_FROM, SEP, Names, claim_of, numbers, row_crc
+from pakru.store.rows import CLAIM_COLUMNS, CLAIM_FROM, SEP, Names, claims_of, numbers, row_crc
 from pakru.store.schema import APPLICATION_ID, ID_INDEX, INDEXES, SCHEMA_VERSION, SOURCE_INDEX, STATS, TABLES
 
 BATCH = 2000
@@ -311,8 +311,7 @@ def _index_text(conn: sqlite3.Connection, parts: Parts, first: int, progress: Pr
     done = 0
     while batch := rows.fetchmany(BATCH):
         texts = []
-        for row in batch:
-            c = claim_of(row, names)
+        for row, c in zip(batch, claims_of(batch, names), strict=True):
             event = events[c.event] if c.event is not None else None
             texts.append(
                 (row[0], fts.row_text(c, sources[c.source], [topics[t] for t in c.topics], aliases, event))

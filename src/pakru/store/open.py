@@ -29,6 +29,7 @@ from pakru.store.rows import (
     StaleCache,
     checked,
     claim_of,
+    claims_of,
     decoded,
     event_of,
     source_of,
@@ -81,15 +82,16 @@ class Store:
             chunk = rowids[first : first + 500]
             marks = ",".join("?" * len(chunk))
             sql = f"SELECT {CLAIM_COLUMNS} FROM {CLAIM_FROM} WHERE claims.rowid IN ({marks})"
-            for row in self.conn.execute(sql, tuple(chunk)):
-                got[row[0]] = self.claim(row)
+            rows = self.conn.execute(sql, tuple(chunk)).fetchall()
+            for row, claim in zip(rows, claims_of(rows, self.names), strict=True):
+                got[row[0]] = self.checked(claim)
         try:
             return [got[i] for i in rowids]
         except KeyError as exc:
             raise self.damaged(f"no claim at row {exc}") from None
 
     def claim(self, row: Sequence[Any]) -> Claim:
-        return self.checked(decoded(lambda r: claim_of(r, self.names), row))
+        return self.checked(claim_of(row, self.names))
 
     def damaged(self, reason: str) -> Exception:
         return DamagedCache(reason, None if self.file is None else str(self.file))

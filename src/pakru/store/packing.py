@@ -8,6 +8,7 @@ of their words with it, and take about half their size instead of barely less th
 from __future__ import annotations
 
 import zlib
+from typing import Any
 
 DICT_SIZE = 32 * 1024  # deflate's window: the most of a dictionary it can use
 WBITS = -15  # raw deflate: no header or checksum (each row has its own crc)
@@ -34,7 +35,17 @@ class Packer:
 
 def unpack(data: bytes, zdict: bytes) -> tuple[str, str]:
     """(summary, quote) of a claims.text value; zlib.error or ValueError if it is damaged."""
-    inflate = zlib.decompressobj(WBITS, *_primed(zdict))
+    return unpack_with(data, inflater(zdict))
+
+
+def inflater(zdict: bytes) -> Any:
+    """A decompressor primed with the dictionary, for unpack_with (which copies it)."""
+    return zlib.decompressobj(WBITS, *_primed(zdict))
+
+
+def unpack_with(data: bytes, primed: Any) -> tuple[str, str]:
+    """unpack() with a decompressor from inflater()."""
+    inflate = primed.copy()
     text = (inflate.decompress(data) + inflate.flush()).decode("utf-8", "surrogatepass")
     length, space, both = text.partition(" ")
     n = int(length)
