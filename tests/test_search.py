@@ -265,12 +265,30 @@ def test_common_terms_are_scored_on_the_claims_rare_ones_find(store, monkeypatch
     from pakru.queries import search as search_module
 
     exact = ids(run(store, "Bajwa Moscow Daesh"))
-    monkeypatch.setattr(search_module, "SELECTIVE", 1)  # every term "common" but "bajwa" and "daesh"
+    monkeypatch.setattr(search_module, "SELECTIVE", 2)  # every term "common" but "bajwa"
     bounded = run(store, "Bajwa Moscow Daesh")
     assert ids(bounded)[0] == exact[0] == "alpha-004" and bounded.hits[0].score == 100
-    monkeypatch.setattr(search_module, "SELECTIVE", 0)  # every term common: a bounded sample
-    assert ids(run(store, "gwadr"))[0] == "alpha-002"
-    assert "alpha-004" in ids(run(store, "Moscow"))
+    assert not [n for n in bounded.notices if "searched the first" in n]
+
+
+def test_a_query_of_common_words_searches_the_first_part_of_the_dataset_and_says_so(
+    store, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from pakru.queries import search as search_module
+
+    whole = run(store, "Russia Pakistan")
+    assert not whole.notices
+    monkeypatch.setattr(search_module, "SELECTIVE", 3)  # both words "common": in more than 3 claims
+    part = run(store, "Russia Pakistan")
+    order = [c.id for c in store.dataset.claims]
+    (notice,) = part.notices
+    first = int(notice.split("searched the first ")[1].split(" of ")[0])
+    assert f"of {len(order)} claims only" in notice and 2 <= first < len(order)
+    assert part.hits and {h.claim.id for h in part.hits} <= set(order[:first])
+    # the window ends at the rarest word's third claim: what the whole search finds there, it finds
+    in_window = [h.claim.id for h in whole.hits if h.claim.id in order[:first]]
+    assert set(in_window) <= {h.claim.id for h in part.hits}
+    assert ids(run(store, "gwadr"))[0] == "alpha-002"  # a typo's expansions: the same bound
 
 
 def test_rapidfuzz_only_for_a_word_that_needs_expanding() -> None:

@@ -111,7 +111,9 @@ def search(store: StoreLike, query: str, filters: Filters, limit: int | None = N
     labels = tuple(t.label for t in terms)
     if not terms:  # only common words
         return Results(query, (), notices, labels, ignored)
-    rows = _rank(store, terms, excluded, filters, limit)
+    rows, window = _rank(store, terms, excluded, filters, limit)
+    if window is not None:
+        notices = (*notices, _window_notice(window, store))
     if not rows:
         return Results(query, (), notices, labels, ignored)
     claims = store.claims_at([r[0] for r in rows])
@@ -132,35 +134,37 @@ def _notice(t: Term) -> str:
     return f"no claim contains {t.label!r}; showing matches for " + ", ".join(repr(w) for w in typos)
 
 
+def _window_notice(window: int, store: StoreLike) -> str:
+    total = len(store.dataset.claims)
+    return (
+        f"every word of the query is in more than {SELECTIVE:,} claims: searched the first "
+        f"{window:,} of {total:,} claims only; add a rarer word or a quoted phrase to search them all"
+    )
+
+
 def _phrase(tokens: tuple[str, ...]) -> str:
     return '"' + " ".join(tokens) + '"'
 
 
 def _rank(
     store: StoreLike, terms: list[Term], excluded: list[tuple[str, ...]], filters: Filters, limit: int | None
-) -> list[tuple[int, float, float, str]]:
-    """(rowid, evidence, bm25 sum, per-term "term:kind:group" list) of the best claims.
+) -> tuple[list[tuple[int, float, float, str]], int | None]:
+    """(rowid, evidence, bm25 sum, per-term "term:kind:group" list) of the best claims, and the
+    last rowid searched when only the first part of the dataset was (see _window), else None.
 
     The work is bounded by the selective terms: claims are gathered through the terms that
     match at most SELECTIVE claims, and the common terms ("Pakistan" in a dataset about
-    Pakistan) are then scored only on the CANDIDATES claims these rank best. When every term is
-    common, the claims gathered are the first CANDIDATES whose own text holds one of them. On a
-    dataset of fewer than SELECTIVE claims every term is selective and the ranking is exact.
+    Pakistan) are then scored only on the CANDIDATES claims these rank best. On a dataset of
+    fewer than SELECTIVE claims every term is selective and the ranking is exact.
     """
+    conn = store.conn
+    window = None
     selective = [ti for ti, t in enumerate(terms) if t.docs <= SELECTIVE]
+    if not selective:
+        window, selective = _window(conn, terms)
     common = [ti for ti in range(len(terms)) if ti not in selective]
-    sel_parts, sel_params = _parts(terms, selective)
-    cand_params: list[str] = []
-    if selective:  # the claims the selective terms rank best
-        candidates = f"SELECT rowid FROM sel GROUP BY rowid ORDER BY SUM(m) DESC LIMIT {CANDIDATES}"
-    else:  # the first claims whose own text holds a common term: a bounded, unranked sample
-        firsts = []
-        for ti in common:
-            firsts.append(
-                f"SELECT * FROM (SELECT rowid FROM claim_fts WHERE claim_fts MATCH ? LIMIT {CANDIDATES})"
-            )
-            cand_params.append(_own_text_match(terms[ti]))
-        candidates = " UNION ".join(firsts)
+    sel_parts, sel_params = _parts(terms, selective, window)
+    candidates = f"SELECT rowid FROM sel GROUP BY rowid ORDER BY SUM(m) DESC LIMIT {CANDIDATES}"
     # A common term counts only where a claim's own text holds it, checked claim by claim: bm25()
     # would read the term's whole posting list again for each claim.
     common_parts, common_params = [], []
@@ -195,8 +199,29 @@ def _rank(
         f" GROUP BY best.rowid HAVING 100.0 * s / {total!r} >= {MIN_SCORE}"
         f" ORDER BY ROUND(100.0 * s / {total!r}) DESC, r, best.rowid LIMIT ?"
     )
-    params = (*sel_params, *cand_params, *common_params, *where_params, -1 if limit is None else limit)
-    return store.conn.execute(sql, params).fetchall()
+    params = (*sel_params, *common_params, *where_params, -1 if limit is None else limit)
+    return conn.execute(sql, params).fetchall(), window
+
+
+def _window(conn: sqlite3.Connection, terms: list[Term]) -> tuple[int | None, list[int]]:
+    """Where every term is common, the first part of the dataset in which the rarest holds
+    SELECTIVE claims (its last rowid, or None: all of it), and the terms selective there: each
+    expected in at most twice as many of its claims (terms spread evenly over the dataset).
+
+    Only that part is searched, so a query of common words costs the same in a dataset of any
+    size; the output says so.
+    """
+    rarest = min(range(len(terms)), key=lambda ti: terms[ti].docs)
+    match = " OR ".join(_phrase(a) for _k, a in terms[rarest].alternatives)
+    row = conn.execute(
+        f"SELECT rowid FROM claim_fts WHERE claim_fts MATCH ? LIMIT 1 OFFSET {SELECTIVE - 1}", (match,)
+    ).fetchone()
+    claims = conn.execute("SELECT max(rowid) FROM claims").fetchone()[0] or 0
+    last = row[0] if row is not None else claims * SELECTIVE // max(terms[rarest].docs, 1)
+    if last >= claims:
+        return None, [rarest]
+    share = last / claims
+    return last, [ti for ti, t in enumerate(terms) if t.docs * share <= 2 * SELECTIVE or ti == rarest]
 
 
 def _own_text_match(t: Term) -> str:
@@ -204,8 +229,10 @@ def _own_text_match(t: Term) -> str:
     return OWN_TEXT + " : (" + " OR ".join(_phrase(a) for a in alts) + ")"
 
 
-def _parts(terms: list[Term], which: list[int]) -> tuple[list[str], list[str]]:
-    """One SELECT per term, kind of alternative and column group, with its MATCH argument."""
+def _parts(terms: list[Term], which: list[int], window: int | None) -> tuple[list[str], list[str]]:
+    """One SELECT per term, kind of alternative and column group, with its MATCH argument; only
+    of the claims up to rowid ``window`` when it is given."""
+    upto = "" if window is None else f" AND {{claim}} <= {int(window)}"
     weights = ", ".join(str(w) for w in BM25_WEIGHTS)
     parts, params = [], []
     for ti in which:
@@ -221,7 +248,7 @@ def _parts(terms: list[Term], which: list[int]) -> tuple[list[str], list[str]]:
                     parts.append(
                         f"SELECT rowid, {ti}, {m!r}, {kind}, {gi},"
                         f" bm25(claim_fts, {weights}) * {KIND_FACTOR[kind]!r}"
-                        " FROM claim_fts WHERE claim_fts MATCH ?"
+                        " FROM claim_fts WHERE claim_fts MATCH ?" + upto.format(claim="rowid")
                     )
                     params.append(f"{columns} : ({match})")
                 if gi in SIDE:
@@ -229,7 +256,7 @@ def _parts(terms: list[Term], which: list[int]) -> tuple[list[str], list[str]]:
                     parts.append(
                         f"SELECT {claim}, {ti}, {m!r}, {kind}, {gi},"
                         f" bm25({table}, {weight}) * {KIND_FACTOR[kind]!r}"
-                        f" FROM {table} {join} WHERE {table} MATCH ?"
+                        f" FROM {table} {join} WHERE {table} MATCH ?" + upto.format(claim=claim)
                     )
                     params.append(match)
     return parts, params
