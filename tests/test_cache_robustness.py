@@ -150,6 +150,29 @@ def test_altered_text_is_noticed(ds: Path, cache: Path, zygote: Zygote) -> None:
         assert warned(r.stderr), r.stderr
 
 
+def test_altered_claim_text_is_noticed(ds: Path, cache: Path, zygote: Zygote) -> None:
+    """A changed byte in a claim's deflated summary and quote, or in its date, fails its checksum."""
+    import sqlite3
+
+    want = expected(zygote, ds)
+    for column in ("text", "date"):
+        zygote.run("--data", str(ds), "timeline")
+        conn = sqlite3.connect(the_cache_file(cache))
+        rowid, value = conn.execute(
+            f"SELECT rowid, {column} FROM claims WHERE {column} IS NOT NULL"
+        ).fetchone()
+        if isinstance(value, bytes):
+            changed: bytes | str = value[:-1] + bytes([value[-1] ^ 0x01])
+        else:
+            changed = value[:-1] + ("1" if value[-1] != "1" else "2")
+        conn.execute(f"UPDATE claims SET {column} = ? WHERE rowid = ?", (changed, rowid))
+        conn.commit()
+        conn.close()
+        r = zygote.run("--data", str(ds), *COMMANDS[0])
+        assert_correct(r, want["timeline --json"])
+        assert warned(r.stderr), (column, r.stderr)
+
+
 def test_unwritable_cache_folder_is_a_warning(ds: Path, tmp_path: Path, zygote: Zygote) -> None:
     want = expected(zygote, ds)
     (tmp_path / "file").write_text("a file, not a folder", encoding="utf-8")

@@ -17,7 +17,7 @@ from pakru import __version__
 from pakru.core.model import DATE_BASES, KINDS, Actor, Claim, Event, Source, Topic
 from pakru.dataset.load import Parts, stream
 from pakru.store import fresh, fts, packing
-from pakru.store.rows import CLAIM_COLUMNS, CLAIM_FROM, SEP, Names, claims_of, numbers, row_crc
+from pakru.store.rows import CLAIM_COLUMNS, CLAIM_FROM, SEP, Names, claim_crc, claims_of, numbers, row_crc
 from pakru.store.schema import APPLICATION_ID, ID_INDEX, INDEXES, SCHEMA_VERSION, SOURCE_INDEX, STATS, TABLES
 
 BATCH = 2000
@@ -130,9 +130,16 @@ class _Sink:
         date_text = None if date is None else date.text
         topics, actors = SEP.join(claim.topics), SEP.join(claim.actors)
         basis = _BASIS[claim.date_basis]
-        read_back: tuple[object, ...] = (claim.id, claim.source, date_text, basis, _KIND[claim.kind])
-        read_back += (claim.summary,)
-        read_back += (claim.quote, topics, actors, claim.date_note, claim.event, claim.stance)
+        fields: tuple[object, ...] = (
+            claim.id,
+            claim.source,
+            date_text,
+            basis,
+            _KIND[claim.kind],
+            topics,
+            actors,
+        )
+        fields += (claim.date_note, claim.event, claim.stance)
         self.rows.append(
             (
                 n,
@@ -151,7 +158,7 @@ class _Sink:
                 claim.date_note,
                 None if claim.event is None else self.number(self.events, claim.event),
                 claim.stance,
-                row_crc(read_back),
+                fields,  # made claim_crc when the texts are deflated
             )
         )
         for t in dict.fromkeys(claim.topics):
@@ -179,7 +186,10 @@ class _Sink:
         packer = self.packer
         if packer is None:
             packer = self.packer = self.start_packing([(r[9], r[10]) for r in self.rows[:BATCH]])
-        rows = [(*r[:9], packer.pack(r[9], r[10]), *r[11:]) for r in self.rows]
+        rows = []
+        for r in self.rows:
+            text = packer.pack(r[9], r[10])
+            rows.append((*r[:9], text, *r[11:-1], claim_crc(r[-1], text)))
         conn.executemany("INSERT INTO claims VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
         conn.executemany("INSERT INTO claim_topics VALUES (?,?)", self.topic_rows)
         conn.executemany("INSERT INTO temp.quote_at VALUES (?,?,?,?,?,?)", self.quote_rows)

@@ -235,18 +235,19 @@ def inspect(file: Path) -> tuple[sqlite3.Connection, dict[str, str]]:
                 f"{st.st_size:,} bytes where its header says {page_size * pages:,}: truncated or grown"
             )
         columns: dict[str, list[str]] = {}
+        # The tables of EXPECTED only: table_info of a virtual table connects it (FTS5 reads its
+        # configuration), ~0.4 ms of every run
+        wanted = ", ".join(f"'{t}'" for t in EXPECTED)
         for table, column in conn.execute(
-            "SELECT m.name, p.name FROM sqlite_schema m, pragma_table_info(m.name) p WHERE m.type = 'table'"
+            "SELECT m.name, p.name FROM sqlite_schema m, pragma_table_info(m.name) p"
+            f" WHERE m.type = 'table' AND m.name IN ({wanted})"
         ):
             columns.setdefault(table, []).append(column)
         for table, want in EXPECTED.items():
             got = tuple(columns.get(table, ()))
             if got != want:
                 raise ValueError(f"table {table} is missing or not as this pakru makes it")
-        if (
-            "claim_fts" not in columns
-            and not conn.execute("SELECT 1 FROM sqlite_schema WHERE name = 'claim_fts'").fetchone()
-        ):
+        if not conn.execute("SELECT 1 FROM sqlite_schema WHERE name = 'claim_fts'").fetchone():
             raise ValueError("no full-text index")
         meta = dict(conn.execute("SELECT key, value FROM meta"))
         if meta.get("schema") != SCHEMA_VERSION:

@@ -1,7 +1,8 @@
 """The tables of a dataset's database (full-text search is in fts.py)."""
 
-SCHEMA_VERSION = "5"  # 2: an open start sorts by its end; 3: names indexed once, no kind index; 4: both;
-# 5: a claim's topics and actors by number, its summary and quote deflated
+SCHEMA_VERSION = "6"  # 2: an open start sorts by its end; 3: names indexed once, no kind index; 4: both;
+# 5: a claim's topics and actors by number, its summary and quote deflated; 6: claims.crc of the
+# deflated texts (rows.claim_crc)
 APPLICATION_ID = 0x70616B72  # "pakr": marks a pakru database, checked before anything is read
 UNDATED_LO = 10_000_000  # after every real day ordinal, so that undated claims sort last
 
@@ -35,7 +36,7 @@ CREATE TABLE claims(
     text BLOB NOT NULL,         -- summary and quote, deflated (packing.py) with text_dict's dictionary
     topics TEXT NOT NULL, actors TEXT NOT NULL,       -- topics.no and actor_names.no joined by spaces
     date_note TEXT, event INTEGER, stance INTEGER,    -- events.no
-    crc INTEGER NOT NULL       -- rows.row_crc of the record as read back: damage is noticed
+    crc INTEGER NOT NULL       -- rows.claim_crc of the record as read back: damage is noticed
 );
 CREATE TABLE source_files(name TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime INTEGER,
     digest BLOB NOT NULL) WITHOUT ROWID;  -- each source text as validated (mtime NULL: too recent)
