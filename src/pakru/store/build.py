@@ -234,9 +234,9 @@ class _Sink:
             "SELECT c.id, c.text, q.line, q.col FROM claims c JOIN temp.quote_at q ON q.claim = c.rowid "
             "WHERE c.source = ?"
         )
-        zdict = self.conn.execute("SELECT data FROM text_dict").fetchone()[0]
+        inflate = packing.inflater(self.conn.execute("SELECT data FROM text_dict").fetchone()[0])
         rows = self.conn.execute(sql, (no,)).fetchall()
-        return ((cid, packing.unpack(text, zdict)[1], line, col) for cid, text, line, col in rows)
+        return ((cid, packing.unpack_with(text, inflate)[1], line, col) for cid, text, line, col in rows)
 
 
 def build(
