@@ -306,3 +306,29 @@ def test_rapidfuzz_only_for_a_word_that_needs_expanding() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "True"]
+
+
+def test_a_year_or_decade_finds_the_claims_dated_within_it(store) -> None:  # type: ignore[no-untyped-def]
+    from pakru.queries.searchterms import period
+
+    dated_2018 = {c.id for c in store.dataset.claims if c.date is not None and c.date.text.startswith("2018")}
+    hits = run(store, "2018").hits
+    assert dated_2018 <= {h.claim.id for h in hits}
+    by_date = next(h for h in hits if h.claim.id == "alpha-002")  # its text says "last year", not 2018
+    assert "date" in by_date.matched and by_date.terms == {"2018": "2018"} and by_date.score < 100
+    assert ids(run(store, "Where was the exercise in 2018?"))[0] == "alpha-002"
+    decade = {h.claim.id for h in run(store, "2010s").hits}
+    assert {"alpha-001", "beta-001", "alpha-007"} <= decade
+    assert "alpha-006" not in decade  # "2016/..": not within the decade, it goes on
+    assert not {c.id for c in store.dataset.claims if c.date is None} & decade
+    assert period("1960s") == (period("1960")[0], period("1969")[1])  # type: ignore[index]
+    assert period("1960s2") is None and period("3000") is None and period("999") is None
+
+
+def test_an_irregular_verb_finds_its_other_forms(store) -> None:  # type: ignore[no-untyped-def]
+    from pakru.queries.searchterms import verb_forms
+
+    assert set(verb_forms("give")) == {"gave", "given"} and "give" in verb_forms("gave")
+    assert verb_forms("lift") == ()
+    hit = run(store, "Where did they hold the first exercise?").hits[0]
+    assert hit.claim.id == "alpha-002" and hit.terms["hold"] == "held" and not hit.approximate

@@ -30,6 +30,7 @@ from pakru.core import textnorm
 from pakru.core.errors import QueryError
 from pakru.core.model import Claim, Dataset
 from pakru.queries.searchterms import (
+    DATED_WITHIN,
     EXACT,
     SYNONYM,
     TYPO1,
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
     from pakru.core.model import Filters
 
 KIND_FACTOR = {EXACT: 1.0, SYNONYM: 0.85, TYPO1: 0.5, TYPO2: 0.4}
+DATE_FACTOR = 0.85  # a claim dated in the year asked about, that does not write it: as a synonym
 # Column groups: (name shown as "matched", FTS5 column filter of claim_fts or None, factor). The
 # names group holds the source's author and title too, matched in source_fts (one row per
 # source); the topics group is matched in topic_fts (one row per topic).
@@ -55,8 +57,9 @@ GROUPS: tuple[tuple[str, str | None, float], ...] = (
     ("text", OWN_TEXT, 1.0),
     ("names", "{actors event}", 0.6),
     ("topics", None, 0.3),
+    ("date", None, DATE_FACTOR),  # a year or decade of the query, and the claim dated within it
 )
-NAMES, TOPICS = 1, 2
+NAMES, TOPICS, DATE = 1, 2, 3
 BM25_WEIGHTS = (1.0, 0.8, 0.4, 0.5)  # CLAIM_COLUMNS order: summary, quote, actors, event
 # The side tables' bm25 weights, as the columns of one claim_fts had them: source, topics
 SIDE = {
@@ -178,6 +181,13 @@ def _rank(
                     " ON claim_fts.rowid = cand.rowid WHERE claim_fts MATCH ?"
                 )
                 common_params.append(OWN_TEXT + " : (" + " OR ".join(_phrase(a) for a in alts) + ")")
+        days = terms[ti].days
+        if days is not None:
+            m = terms[ti].weight * DATE_FACTOR
+            common_parts.append(
+                f"SELECT cand.rowid, {ti}, {m!r}, {EXACT}, {DATE}, 0.0 FROM cand CROSS JOIN claims"
+                f" ON claims.rowid = cand.rowid WHERE {DATED_WITHIN.format(*days)}"
+            )
     where, where_params = store.where(filters)
     exclude = ""
     if excluded:
@@ -237,6 +247,11 @@ def _parts(terms: list[Term], which: list[int], window: int | None) -> tuple[lis
     parts, params = [], []
     for ti in which:
         t = terms[ti]
+        if t.days is not None:
+            parts.append(
+                f"SELECT claims.rowid, {ti}, {t.weight * DATE_FACTOR!r}, {EXACT}, {DATE}, 0.0 FROM claims"
+                f" WHERE {DATED_WITHIN.format(*t.days)}" + upto.format(claim="claims.rowid")
+            )
         kinds: dict[int, list[tuple[str, ...]]] = {}
         for kind, tokens in t.alternatives:
             kinds.setdefault(kind, []).append(tokens)
@@ -317,6 +332,9 @@ def _hit(
             continue
         kind, group = best[ti]
         groups.add(group)
+        if group == DATE:  # the claim's date, not its words
+            matched_terms[t.label] = claim.date.text if claim.date is not None else t.label
+            continue
         approximate = approximate or kind in (TYPO1, TYPO2)
         shown: list[str] = []
         for k, alt in sorted(t.alternatives, key=lambda a: -len(a[1])):  # "mi 35m" before "mi"

@@ -33,6 +33,29 @@ STOPWORDS = frozenset(
 
 EXACT, SYNONYM, TYPO1, TYPO2 = 0, 1, 2, 3
 
+# English verbs whose past forms the porter stemmer does not bring back to the verb: a question
+# asks "what did Russia give", an article says "gave". Each form of a line finds the others.
+IRREGULAR_VERBS = """begin began begun; bring brought; build built; buy bought; choose chose chosen;
+    come came; deal dealt; draw drew drawn; drive drove driven; fall fell fallen; feel felt;
+    fight fought; find found; fly flew flown; forgive forgave forgiven; freeze froze frozen;
+    give gave given; grow grew grown; hold held; keep kept; know knew known; lead led; leave left;
+    lose lost; meet met; pay paid; rise rose risen; run ran; see saw seen; seek sought; sell sold;
+    send sent; shake shook shaken; sink sank sunk; speak spoke spoken; spend spent; stand stood;
+    steal stole stolen; strike struck; swear swore sworn; take took taken; teach taught;
+    think thought; throw threw thrown; understand understood; undertake undertook undertaken;
+    win won; withdraw withdrew withdrawn; write wrote written"""
+_VERB_FORMS = {
+    form: tuple(f for f in line.split() if f != form)
+    for line in IRREGULAR_VERBS.split(";")
+    for form in line.split()
+}
+
+
+def verb_forms(word: str) -> tuple[str, ...]:
+    """The other forms of an irregular verb ("give": "gave", "given"), or ()."""
+    return _VERB_FORMS.get(word, ())
+
+
 MAX_TYPOS = 5  # dataset words a misspelt word may stand for
 
 
@@ -42,6 +65,31 @@ class Term(NamedTuple):
     alternatives: tuple[tuple[int, tuple[str, ...]], ...]  # (kind, tokens), exact first
     present: bool  # some claim holds the term as typed (or a synonym of it)
     docs: int = 0  # claims its alternatives may match, at most (how selective it is)
+    days: tuple[int, int] | None = None  # a year or decade: its first and last day (ordinals)
+
+
+_YEAR = re.compile(r"(1[0-9]|20)[0-9]{2}")
+_DECADE = re.compile(r"((1[0-9]|20)[0-9])0s")
+
+
+def period(token: str) -> tuple[int, int] | None:
+    """The first and last day of a year ("1974") or decade ("1960s") a query word names."""
+    from datetime import date
+
+    if _YEAR.fullmatch(token):
+        first = last = int(token)
+    elif m := _DECADE.fullmatch(token):
+        first = int(m[1]) * 10
+        last = first + 9
+    else:
+        return None
+    return date(first, 1, 1).toordinal(), date(last, 12, 31).toordinal()
+
+
+# A claim dated within a period: its first day is an index's first key (schema.TIMELINE_KEY)
+DATED_WITHIN = (
+    "ifnull(iif(claims.lo = 1, claims.hi, claims.lo), 10000000) BETWEEN {0} AND {1} AND claims.hi <= {1}"
+)
 
 
 def edit_budget(word: str) -> int:
@@ -110,6 +158,9 @@ def read_terms(conn: sqlite3.Connection, pieces: list[Piece]) -> tuple[list[Term
         i += 1
     words = {tok for tokens, _q, syn in raw for alt in (tokens, *syn) for tok in alt}
     words.update("".join(tokens) for tokens, quoted, _s in raw if len(tokens) > 1 and not quoted)
+    words.update(
+        f for tokens, quoted, _s in raw if len(tokens) == 1 and not quoted for f in verb_forms(tokens[0])
+    )
     stems = stems_of(conn, words)
     docs = _docs(conn, set(stems.values()))
     n_claims = _claim_count(conn)
@@ -126,15 +177,27 @@ def read_terms(conn: sqlite3.Connection, pieces: list[Piece]) -> tuple[list[Term
     def idf(d: int) -> float:
         return math.log(1 + (n_claims - d + 0.5) / (d + 0.5))
 
+    def dated(days: tuple[int, int] | None) -> int:
+        if days is None:
+            return 0
+        sql = f"SELECT count(*) FROM claims WHERE {DATED_WITHIN.format(*days)}"
+        return int(conn.execute(sql).fetchone()[0])
+
     terms = []
     for tokens, quoted, synonyms in raw:
+        days = period(tokens[0]) if len(tokens) == 1 and not quoted else None
+        in_period = dated(days)
         alternatives = [(EXACT, tokens)]
         joined = ("".join(tokens),)
         if len(tokens) > 1 and not quoted and df(joined):  # "U-2" is also "U2"
             alternatives.append((EXACT, joined))
-        present = any(df(alt) > 0 for _k, alt in alternatives) or any(df(s) > 0 for s in synonyms)
+        if len(tokens) == 1 and not quoted:  # "give" is also "gave"
+            alternatives += [(EXACT, (f,)) for f in verb_forms(tokens[0]) if df((f,))]
+        present = (
+            any(df(alt) > 0 for _k, alt in alternatives) or any(df(s) > 0 for s in synonyms) or in_period > 0
+        )
         alternatives += [(SYNONYM, s) for s in synonyms]
-        if not present and len(tokens) == 1 and not quoted:
+        if not present and len(tokens) == 1 and not quoted and days is None:
             typos = _typos(conn, tokens[0])
             stems.update(stems_of(conn, {w for w, _e in typos}))
             docs.update(_docs(conn, {stems[w] for w, _e in typos if w in stems}))
@@ -150,9 +213,11 @@ def read_terms(conn: sqlite3.Connection, pieces: list[Piece]) -> tuple[list[Term
         typed = max(rarity(alt) for k, alt in alternatives if k == EXACT) or min(
             (d for d in map(rarity, synonyms) if d), default=0
         )
+        if days is not None:  # a year or decade: the claims dated then hold it too
+            typed += in_period
         weight = idf(typed) * (len(content) if quoted else 1)
-        matches = sum(df(alt) for _k, alt in alternatives)
-        terms.append(Term(" ".join(tokens), weight, tuple(alternatives), present, matches))
+        matches = sum(df(alt) for _k, alt in alternatives) + in_period
+        terms.append(Term(" ".join(tokens), weight, tuple(alternatives), present, matches, days))
     return terms, tuple(ignored)
 
 
