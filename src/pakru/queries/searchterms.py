@@ -86,9 +86,11 @@ def period(token: str) -> tuple[int, int] | None:
     return date(first, 1, 1).toordinal(), date(last, 12, 31).toordinal()
 
 
-# A claim dated within a period: its first day is an index's first key (schema.TIMELINE_KEY)
+# A claim dated within a period (not an open span: "until 1965" is not within 1965), found through
+# the timeline index, whose first key is a dated claim's first day (schema.TIMELINE_KEY)
 DATED_WITHIN = (
-    "ifnull(iif(claims.lo = 1, claims.hi, claims.lo), 10000000) BETWEEN {0} AND {1} AND claims.hi <= {1}"
+    "ifnull(iif(claims.lo = 1, claims.hi, claims.lo), 10000000) BETWEEN {0} AND {1}"
+    " AND claims.lo >= {0} AND claims.hi <= {1}"
 )
 
 
