@@ -291,9 +291,8 @@ MEMO_LIMIT = 10_000  # entries: a memo that grows past it starts afresh
 
 
 def _memo_key(source: Source, style: Path, what: str) -> str:
-    from hashlib import blake2b
-
     from pakru import __version__
+    from pakru.store.locate import blake2b  # the builtin one: hashlib loads OpenSSL (~3 ms)
 
     try:
         style_bytes = style.read_bytes()
