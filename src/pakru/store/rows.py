@@ -29,6 +29,9 @@ SOURCE_COLUMNS = (
 )
 EVENT_COLUMNS = "id, label, note, crc"
 
+# What reading a damaged row as its record raises: the row is damage, not a bug
+UNREADABLE = (TypeError, ValueError, IndexError, KeyError, AttributeError, zlib.error)
+
 _date = functools.lru_cache(maxsize=4096)(parse_edtf)
 
 
@@ -67,10 +70,6 @@ def checked(row: Sequence[Any]) -> Sequence[Any]:
     return values
 
 
-def _split(text: str) -> tuple[str, ...]:
-    return tuple(text.split(SEP)) if text else ()
-
-
 class Names:
     """The topic ids and actor names a claim row refers to by number (claims.topics and
     claims.actors hold numbers joined by spaces: a name is stored once, in `topics` or
@@ -79,38 +78,29 @@ class Names:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
-        self._topics: dict[int, str] | None = None
-        self._actors: dict[int, str] | None = None
+        self._tables: dict[str, dict[int, str]] = {}  # by the query that reads one: number -> name
         self._inflate: Any = None  # a decompressor primed with text_dict, copied for each claim
-        self._codes: dict[tuple[int, str], tuple[str, tuple[str, ...]]] = {}
+        self._codes: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {}
 
     def topics(self, code: str) -> tuple[str, tuple[str, ...]]:
         """(the ids joined by SEP, as the checksum has them; the ids) of a claims.topics code."""
-        got = self._codes.get((0, code))
-        if got is None:
-            if self._topics is None:
-                self._topics = dict(self.conn.execute("SELECT no, id FROM topics"))
-            ids = tuple(self._topics[int(n)] for n in code.split())
-            got = self._remember((0, code), (SEP.join(ids), ids))
-        return got
+        return self._names("SELECT no, id FROM topics", code)
 
     def actors(self, code: str) -> tuple[str, tuple[str, ...]]:
         """As topics(), of a claims.actors code."""
-        got = self._codes.get((1, code))
-        if got is None:
-            if self._actors is None:
-                self._actors = dict(self.conn.execute("SELECT no, name FROM actor_names"))
-            names = tuple(self._actors[int(n)] for n in code.split())
-            got = self._remember((1, code), (SEP.join(names), names))
-        return got
+        return self._names("SELECT no, name FROM actor_names", code)
 
-    def _remember(
-        self, key: tuple[int, str], value: tuple[str, tuple[str, ...]]
-    ) -> tuple[str, tuple[str, ...]]:
-        if len(self._codes) >= CODES_KEPT:  # a pass over a million claims: memory stays flat
-            self._codes.clear()
-        self._codes[key] = value
-        return value
+    def _names(self, table_sql: str, code: str) -> tuple[str, tuple[str, ...]]:
+        got = self._codes.get((table_sql, code))
+        if got is None:
+            table = self._tables.get(table_sql)
+            if table is None:
+                table = self._tables[table_sql] = dict(self.conn.execute(table_sql))
+            names = tuple(table[int(n)] for n in code.split())
+            if len(self._codes) >= CODES_KEPT:  # a pass over a million claims: memory stays flat
+                self._codes.clear()
+            got = self._codes[(table_sql, code)] = (SEP.join(names), names)
+        return got
 
     def inflater(self) -> Any:
         if self._inflate is None:
@@ -158,7 +148,7 @@ def claims_of(rows: Iterable[Sequence[Any]], names: Names) -> list[Claim]:
             out.append(
                 Claim(cid, source, when, b, k, summary, quote, topic_ids, actor_names, note, event, stance)
             )
-    except (TypeError, ValueError, IndexError, KeyError, AttributeError, zlib.error) as exc:
+    except UNREADABLE as exc:
         raise DamagedCache(f"a record cannot be read: {type(exc).__name__}: {exc}") from None
     return out
 
@@ -184,7 +174,7 @@ def decoded(make: Callable[[Sequence[Any]], T], row: Sequence[Any]) -> T:
         return make(row)
     except DamagedCache:
         raise
-    except (TypeError, ValueError, IndexError, KeyError, AttributeError, zlib.error) as exc:
+    except UNREADABLE as exc:
         raise DamagedCache(f"a record cannot be read: {type(exc).__name__}: {exc}") from None
 
 
