@@ -116,7 +116,7 @@ def search(store: StoreLike, query: str, filters: Filters, limit: int | None = N
         return Results(query, (), notices, labels, ignored)
     rows, window = _rank(store, terms, excluded, filters, limit)
     if window is not None:
-        notices = (*notices, _window_notice(window, store))
+        notices = (*notices, _window_notice(*window))
     if not rows:
         return Results(query, (), notices, labels, ignored)
     claims = store.claims_at([r[0] for r in rows])
@@ -137,8 +137,7 @@ def _notice(t: Term) -> str:
     return f"no claim contains {t.label!r}; showing matches for " + ", ".join(repr(w) for w in typos)
 
 
-def _window_notice(window: int, store: StoreLike) -> str:
-    total = len(store.dataset.claims)
+def _window_notice(window: int, total: int) -> str:
     return (
         f"every word of the query is in more than {SELECTIVE:,} claims: searched the first "
         f"{window:,} of {total:,} claims only; add a rarer word or a quoted phrase to search them all"
@@ -151,9 +150,10 @@ def _phrase(tokens: tuple[str, ...]) -> str:
 
 def _rank(
     store: StoreLike, terms: list[Term], excluded: list[tuple[str, ...]], filters: Filters, limit: int | None
-) -> tuple[list[tuple[int, float, float, str]], int | None]:
-    """(rowid, evidence, bm25 sum, per-term "term:kind:group" list) of the best claims, and the
-    last rowid searched when only the first part of the dataset was (see _window), else None.
+) -> tuple[list[tuple[int, float, float, str]], tuple[int, int] | None]:
+    """(rowid, evidence, bm25 sum, per-term "term:kind:group" list) of the best claims, and (the
+    last rowid searched, the claims there are) when only the first part of the dataset was
+    searched (see _window), else None.
 
     The work is bounded by the selective terms: claims are gathered through the terms that
     match at most SELECTIVE claims, and the common terms ("Pakistan" in a dataset about
@@ -166,7 +166,7 @@ def _rank(
     if not selective:
         window, selective = _window(conn, terms)
     common = [ti for ti in range(len(terms)) if ti not in selective]
-    sel_parts, sel_params = _parts(terms, selective, window)
+    sel_parts, sel_params = _parts(terms, selective, None if window is None else window[0])
     candidates = f"SELECT rowid FROM sel GROUP BY rowid ORDER BY SUM(m) DESC LIMIT {CANDIDATES}"
     # A common term counts only where a claim's own text holds it, checked claim by claim: bm25()
     # would read the term's whole posting list again for each claim.
@@ -213,10 +213,11 @@ def _rank(
     return conn.execute(sql, params).fetchall(), window
 
 
-def _window(conn: sqlite3.Connection, terms: list[Term]) -> tuple[int | None, list[int]]:
+def _window(conn: sqlite3.Connection, terms: list[Term]) -> tuple[tuple[int, int] | None, list[int]]:
     """Where every term is common, the first part of the dataset in which the rarest holds
-    SELECTIVE claims (its last rowid, or None: all of it), and the terms selective there: each
-    expected in at most twice as many of its claims (terms spread evenly over the dataset).
+    SELECTIVE claims ((its last rowid, the claims there are), or None: all of it), and the terms
+    selective there: each expected in at most twice as many of its claims (terms spread evenly
+    over the dataset).
 
     Only that part is searched, so a query of common words costs the same in a dataset of any
     size; the output says so.
@@ -231,12 +232,9 @@ def _window(conn: sqlite3.Connection, terms: list[Term]) -> tuple[int | None, li
     if last >= claims:
         return None, [rarest]
     share = last / claims
-    return last, [ti for ti, t in enumerate(terms) if t.docs * share <= 2 * SELECTIVE or ti == rarest]
-
-
-def _own_text_match(t: Term) -> str:
-    alts = [a for _k, a in t.alternatives]
-    return OWN_TEXT + " : (" + " OR ".join(_phrase(a) for a in alts) + ")"
+    return (last, claims), [
+        ti for ti, t in enumerate(terms) if t.docs * share <= 2 * SELECTIVE or ti == rarest
+    ]
 
 
 def _parts(terms: list[Term], which: list[int], window: int | None) -> tuple[list[str], list[str]]:
