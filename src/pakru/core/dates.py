@@ -15,7 +15,8 @@ from any later year and sorting puts an open start first; the text keeps which i
 """
 
 from datetime import date
-from typing import NamedTuple
+
+from pakru.core.record import Record
 
 MONTHS = (
     "January",
@@ -68,7 +69,7 @@ class EdtfError(ValueError):
     """A string that is not a date in pakru's EDTF subset."""
 
 
-class EdtfDate(NamedTuple):
+class EdtfDate(Record):
     text: str
     start: date
     end: date
@@ -97,7 +98,7 @@ class EdtfDate(NamedTuple):
         return self.text
 
 
-class _Single(NamedTuple):
+class _Single(Record):
     start: date
     end: date
     label: str

@@ -1,6 +1,6 @@
 """The one error type pakru shows to users, and the problems it carries."""
 
-from typing import NamedTuple
+from pakru.core.record import Record
 
 
 def place(file: str, line: int | None, column: int | None) -> str:
@@ -10,7 +10,7 @@ def place(file: str, line: int | None, column: int | None) -> str:
     return f"{file}:{line}" if column is None else f"{file}:{line}:{column}"
 
 
-class Problem(NamedTuple):
+class Problem(Record):
     """One thing wrong with a dataset, at a place in a file."""
 
     file: str

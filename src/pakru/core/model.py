@@ -1,6 +1,6 @@
 """The values that flow through pakru's core: immutable, plain, free of I/O.
 
-They are NamedTuples rather than frozen dataclasses for speed that the
+They are named tuples (core/record.py) rather than frozen dataclasses for speed that the
 benchmark measures: a frozen dataclass costs ~1.4 ms to define (its methods are
 compiled at import) against ~0.13 ms, and ~3 µs to build against ~0.3 µs,
 which is 0.3 s of a 100,000-claim start-up.
@@ -8,15 +8,16 @@ which is 0.3 s of a 100,000-claim start-up.
 
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
-from typing import NamedTuple, Protocol
+from typing import Protocol
 
 from pakru.core.dates import EdtfDate
+from pakru.core.record import Record
 
 KINDS = ("event", "assessment", "prediction")
 DATE_BASES = ("stated", "resolved", "undated")
 
 
-class Outlook(NamedTuple):
+class Outlook(Record):
     """A source's overall view of where Pakistan–Russia ties are heading."""
 
     score: int  # -2 deteriorating .. +2 flourishing
@@ -24,7 +25,7 @@ class Outlook(NamedTuple):
     quote: str
 
 
-class Source(NamedTuple):
+class Source(Record):
     id: str
     title: str
     author: str | None
@@ -41,7 +42,7 @@ class Source(NamedTuple):
         return self.author or "unsigned"
 
 
-class Topic(NamedTuple):
+class Topic(Record):
     id: str
     label: str
     aliases: tuple[str, ...] = ()
@@ -51,12 +52,12 @@ class Topic(NamedTuple):
         return (self.id, self.label, *self.aliases)
 
 
-class Actor(NamedTuple):
+class Actor(Record):
     name: str
     aliases: tuple[str, ...] = ()
 
 
-class Event(NamedTuple):
+class Event(Record):
     """A real-world event that claims of several sources may attest."""
 
     id: str
@@ -64,7 +65,7 @@ class Event(NamedTuple):
     note: str | None = None
 
 
-class Claim(NamedTuple):
+class Claim(Record):
     id: str
     source: str
     date: EdtfDate | None
@@ -136,7 +137,7 @@ class ClaimList(tuple[Claim, ...]):
         return [c.id for c in self]
 
 
-class Dataset(NamedTuple):
+class Dataset(Record):
     """Sources, topics, actors and events, and the claims.
 
     In memory (Dataset.of) every field is a tuple or dict. From the store, ``sources``,
@@ -198,7 +199,7 @@ class Dataset(NamedTuple):
         return self.claims.of_event(event_id)
 
 
-class Filters(NamedTuple):
+class Filters(Record):
     """What a command keeps of the claims: the options --topic, --source, --from, --to, --kind, --undated."""
 
     topics: tuple[str, ...] = ()  # topic ids; a claim needs one of them

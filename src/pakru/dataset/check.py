@@ -11,10 +11,11 @@ import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from pakru.core.errors import DatasetError, Problem, place
 from pakru.core.model import Dataset
+from pakru.core.record import Record
 
 NEAR_COPY_RATIO = 0.85  # difflib ratio of the folded summary and quote above which a summary is a near copy
 
@@ -38,7 +39,7 @@ _NAMES_A_TIME = re.compile(  # months capitalised, as English writes them: "may"
 _FILE_NAME = re.compile(r"[\w.\-/]*\w\.(?:txt|yaml|yml|md)\b")
 
 
-class CheckWarning(NamedTuple):
+class CheckWarning(Record):
     """Something valid that the curation conventions advise against, at a place in a file."""
 
     file: str
@@ -52,7 +53,7 @@ class CheckWarning(NamedTuple):
         return f"{place(self.file, self.line, self.column)}: warning: {self.context}: {self.message}"
 
 
-class Report(NamedTuple):
+class Report(Record):
     path: str
     dataset: Dataset | None
     problems: tuple[Problem, ...] = ()

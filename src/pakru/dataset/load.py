@@ -9,11 +9,12 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, NamedTuple, Protocol
+from typing import Any, Protocol
 
 from pakru.core import textnorm
 from pakru.core.errors import DatasetError, Problem
 from pakru.core.model import Actor, Claim, Dataset, Event, Source, Topic
+from pakru.core.record import Record
 from pakru.dataset.locate import events_file
 from pakru.dataset.records import Reader, read_actor, read_claim, read_event, read_source, read_topic
 from pakru.dataset.textfile import (
@@ -65,7 +66,7 @@ class ClaimSink(Protocol):
         ...
 
 
-class Parts(NamedTuple):
+class Parts(Record):
     """A validated dataset without its claims, which went to a ClaimSink."""
 
     sources: tuple[Source, ...]

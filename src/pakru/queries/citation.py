@@ -20,10 +20,11 @@ import re
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from pakru.core.errors import QueryError
 from pakru.core.model import Claim, Dataset, Source
+from pakru.core.record import Record
 
 MIN_WORDS = 8
 _PROSE_END = re.compile(r"[.!?;:][\"'”’)\]]*$")
@@ -45,7 +46,7 @@ STYLE_ALIASES = {
 DEFAULT_STYLE = "apa"
 
 
-class Pinpoint(NamedTuple):
+class Pinpoint(Record):
     """The paragraphs (1-based, as counted above) where a quote starts and ends."""
 
     first: int
@@ -56,13 +57,13 @@ class Pinpoint(NamedTuple):
         return str(self.first) if self.first == self.last else f"{self.first}-{self.last}"
 
 
-class Rendered(NamedTuple):
+class Rendered(Record):
     style: str  # the style's name as resolved
     in_text: str  # e.g. "(Karim, ca. 2022, para. 6)"
     reference: str  # the reference-list entry
 
 
-class ClaimCitation(NamedTuple):
+class ClaimCitation(Record):
     claim: Claim
     source: Source
     pinpoint: Pinpoint | None

@@ -3,13 +3,13 @@
 import re
 import unicodedata
 from pathlib import Path
-from typing import NamedTuple
 
 from pakru.core import textnorm
 from pakru.core.model import Claim, Dataset, Source
+from pakru.core.record import Record
 
 
-class Context(NamedTuple):
+class Context(Record):
     before: str
     quote: str  # the quote as the source prints it
     after: str

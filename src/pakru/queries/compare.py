@@ -6,9 +6,10 @@ terminal shows of a topic that a million-claim dataset has 200,000 claims on.
 """
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from pakru.core.model import Claim, Event, Source, Topic, dates_disagree
+from pakru.core.record import Record
 from pakru.queries.events import EventFacts, facts
 from pakru.store.schema import DATE_ORDER
 
@@ -23,7 +24,7 @@ ON_TOPIC = "SELECT claim FROM claim_topics WHERE topic = ?"
 IS_ON_TOPIC = "EXISTS (SELECT 1 FROM claim_topics WHERE topic = ? AND claim = claims.rowid)"
 
 
-class SourceView(NamedTuple):
+class SourceView(Record):
     source: Source
     claims: tuple[Claim, ...]  # in date order: all, or the first few of a bounded comparison
     total: int | None = None  # how many claims it has on the topic, when not all are in claims
@@ -42,7 +43,7 @@ class SourceView(NamedTuple):
         return round(sum(stances) / len(stances), 2) if stances else None
 
 
-class SharedEvent(NamedTuple):
+class SharedEvent(Record):
     """An event the compared claims report, with the facts of the whole dataset about it."""
 
     event: Event
@@ -78,7 +79,7 @@ def _with_facts(store: "Store", found: Sequence[tuple[str, tuple[Claim, ...]]]) 
     )
 
 
-class Comparison(NamedTuple):
+class Comparison(Record):
     topic: Topic
     views: tuple[SourceView, ...]  # sources with something on the topic, oldest first
     silent: tuple[Source, ...]
@@ -94,7 +95,7 @@ class Comparison(NamedTuple):
         )
 
 
-class Bounds(NamedTuple):
+class Bounds(Record):
     sources: int = 25
     claims: int = 25  # per source
     shared: int = 25

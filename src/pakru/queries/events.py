@@ -7,9 +7,10 @@ the dataset.
 """
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from pakru.core.model import Claim, Event
+from pakru.core.record import Record
 
 if TYPE_CHECKING:
     from pakru.store.open import Store
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 _DATE_ORDER = "claims.lo IS NULL, claims.lo, claims.hi, claims.id"
 
 
-class EventFacts(NamedTuple):
+class EventFacts(Record):
     """One event and what every source of the dataset says of it."""
 
     event: Event
@@ -44,7 +45,7 @@ class EventFacts(NamedTuple):
         return not self.conflict
 
 
-class _PerSource(NamedTuple):
+class _PerSource(Record):
     source: str
     first: int  # the rowid of its first claim of the event in date order
     dated: bool

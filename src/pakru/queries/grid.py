@@ -1,21 +1,22 @@
 """The viewpoint grid: for every source and topic, the mean stance of its claims and their number."""
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from pakru.core.model import Source, Topic
+from pakru.core.record import Record
 
 if TYPE_CHECKING:
     from pakru.core.model import Filters
     from pakru.store.open import Store
 
 
-class Cell(NamedTuple):
+class Cell(Record):
     claims: int  # the source's claims on the topic that passed the filters
     stance: float | None  # their mean stance (of those that carry one), one decimal; None if none does
 
 
-class Grid(NamedTuple):
+class Grid(Record):
     sources: tuple[Source, ...]  # oldest first
     topics: tuple[Topic, ...]  # topics at least one source has a claim on, most claims first
     cells: dict[str, dict[str, Cell]]  # topic id -> source id -> cell

@@ -24,11 +24,12 @@ shares common words with the query is never a match.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pakru.core import textnorm
 from pakru.core.errors import QueryError
 from pakru.core.model import Claim, Dataset
+from pakru.core.record import Record
 from pakru.queries.searchterms import (
     DATED_WITHIN,
     EXACT,
@@ -82,7 +83,7 @@ class StoreLike(Protocol):
     def attested_by(self, event_ids: Iterable[str]) -> dict[str, int]: ...
 
 
-class Hit(NamedTuple):
+class Hit(Record):
     claim: Claim
     score: int  # 0..100: the share of the query's evidence the claim holds
     matched: tuple[str, ...]  # column groups that matched: text, names, topics
@@ -92,7 +93,7 @@ class Hit(NamedTuple):
     attested_by: int | None = None  # sources that attest the claim's event
 
 
-class Results(NamedTuple):
+class Results(Record):
     query: str
     hits: tuple[Hit, ...]
     notices: tuple[str, ...] = ()  # said first: "no claim contains 'nuclear'; showing matches for ..."

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import math
 import re
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from pakru.core import textnorm
+from pakru.core.record import Record
 from pakru.store import fts
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ def verb_forms(word: str) -> tuple[str, ...]:
 MAX_TYPOS = 5  # dataset words a misspelt word may stand for
 
 
-class Term(NamedTuple):
+class Term(Record):
     label: str  # as the user typed it, folded: "kahn", "arms embargo"
     weight: float  # its inverse document frequency
     alternatives: tuple[tuple[int, tuple[str, ...]], ...]  # (kind, tokens), exact first
@@ -100,7 +101,7 @@ def edit_budget(word: str) -> int:
     return 0 if n < 4 or word.isdigit() else 1 if n <= 8 else 2
 
 
-class Piece(NamedTuple):
+class Piece(Record):
     tokens: tuple[str, ...]
     quoted: bool
     negated: bool

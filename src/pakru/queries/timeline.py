@@ -1,9 +1,10 @@
 """Claims in chronological order, with the claims of one event kept together."""
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from pakru.core.dates import decade_of
 from pakru.core.model import Claim, dates_disagree
+from pakru.core.record import Record
 from pakru.queries.events import EventFacts, facts
 from pakru.store.schema import TIMELINE_ORDER
 
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
 UNDATED = "Undated"
 
 
-class Entry(NamedTuple):
+class Entry(Record):
     """One line of history: a claim, or every attestation of one event."""
 
     claims: tuple[Claim, ...]  # the dated ones first, chronologically
@@ -31,7 +32,7 @@ class Entry(NamedTuple):
         return dates_disagree(self.claims)
 
 
-class Timeline(NamedTuple):
+class Timeline(Record):
     entries: tuple[Entry, ...]
     # The events of the entries, with every attestation in the whole dataset: how many sources
     # report one and whether they disagree do not depend on the filters or the limit.

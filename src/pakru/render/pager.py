@@ -17,10 +17,12 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
-from typing import Any, NamedTuple, TextIO
+from typing import Any, TextIO
+
+from pakru.core.record import Record
 
 
-class Target(NamedTuple):
+class Target(Record):
     file: TextIO
     options: dict[str, Any]  # for rich's Console: the real terminal's width and height
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import NamedTuple
 
+from pakru.core.record import Record
 from pakru.store.locate import SUFFIX, cache_dir
 
 OLD_SUFFIX = ".pakru-cache"  # the cache format before SQLite (pakru ≤ 0.x): cleared too
 
 
-class Entry(NamedTuple):
+class Entry(Record):
     file: Path
     bytes: int
     dataset: str | None  # the events.yaml it was built from; None if unreadable or not a database
@@ -21,7 +21,7 @@ class Entry(NamedTuple):
     usable: bool  # a complete database this pakru reads (it may still be out of date)
 
 
-class Listing(NamedTuple):
+class Listing(Record):
     folder: Path
     entries: tuple[Entry, ...]
     other_bytes: int  # temporary files of builds under way or cut short, and side files
