@@ -7,7 +7,7 @@ quote found in its source's text. A Dataset that exists is a valid one.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -61,8 +61,9 @@ class ClaimSink(Protocol):
         """The claims section begins; the sections in ``complete`` came before it, whole."""
         ...
 
-    def quotes(self, source_id: str) -> Iterable[tuple[str, str, int, int]]:
-        """The source's claims as (id, quote, line and column of the quote), in any order."""
+    def quotes(self, source_ids: Sequence[str]) -> Iterator[Iterable[tuple[str, str, int, int]]]:
+        """For each of the sources in turn, its claims as (id, quote, line and column of the
+        quote), in any order: asked all at once, so that a sink may read ahead."""
         ...
 
 
@@ -94,10 +95,11 @@ class _Kept:
         self.by_source.setdefault(claim.source, []).append((len(self.claims), quote_line, quote_column))
         self.claims.append(claim)
 
-    def quotes(self, source_id: str) -> Iterator[tuple[str, str, int, int]]:
-        for i, line, column in self.by_source.get(source_id, ()):
-            claim = self.claims[i]
-            yield claim.id, claim.quote, line, column
+    def quotes(self, source_ids: Sequence[str]) -> Iterator[Iterable[tuple[str, str, int, int]]]:
+        claims = self.claims
+        for source_id in source_ids:
+            places = self.by_source.get(source_id, ())
+            yield [(claims[i].id, claims[i].quote, line, column) for i, line, column in places]
 
     def add_record(self, section: str, record: Any, pos: int) -> None:
         pass  # load() takes them from the builder
@@ -308,7 +310,8 @@ def _check_quotes(
 ) -> None:
     """Every quote in its source's text, one source text in memory at a time."""
     found: list[Problem] = []
-    for source, node in sources:
+    quotes = sink.quotes([source.id for source, _ in sources])
+    for (source, node), its_quotes in zip(sources, quotes, strict=True):
         assert node is not None
         try:
             raw = read_text(sources_dir / source.text, "source text")
@@ -322,7 +325,7 @@ def _check_quotes(
             outlook = node.items["outlook"]
             quote_node = outlook.items.get("quote") if isinstance(outlook, Map) else None
             r.add(quote_node, f"source {source.id}", "outlook.quote", "quote not found in the source text")
-        for claim_id, quote, line, column in sink.quotes(source.id):
+        for claim_id, quote, line, column in its_quotes:
             if textnorm.for_quotes(quote) not in text:
                 message = f"quote not found in source {source.id!r} ({textnorm.first_mismatch(quote, text)})"
                 found.append(Problem(r.file, line, column, message, f"claim {claim_id}", "quote"))

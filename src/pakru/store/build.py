@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,8 @@ from pakru.store.schema import APPLICATION_ID, ID_INDEX, INDEXES, SCHEMA_VERSION
 
 BATCH = 2000
 Progress = Callable[[str, int, int], None]  # stage ("reading", "indexing"), done, total
+# The dataset's key, its files' signature and its source texts' (name, size, time, digest)
+Identity = Callable[[], tuple[str, Any, list[tuple[str, int, int | None, bytes]]]]
 _KIND = {k: i for i, k in enumerate(KINDS)}
 _BASIS = {b: i for i, b in enumerate(DATE_BASES)}
 
@@ -222,27 +224,27 @@ class _Sink:
                 first[ident] = claim_line
         return sorted(out, key=lambda d: (d[1], d[2]))
 
-    def quotes(self, source_id: str) -> Iterator[tuple[str, str, int, int]]:
+    def quotes(self, source_ids: Sequence[str]) -> Iterator[list[tuple[str, str, int, int]]]:
         if not self.indexed:
             self.flush()
             self.conn.execute(SOURCE_INDEX)
             self.indexed = True
-        no = self.sources.get(source_id)
-        if no is None:
-            return iter(())
         sql = (
             "SELECT c.id, c.text, q.line, q.col FROM claims c JOIN temp.quote_at q ON q.claim = c.rowid "
             "WHERE c.source = ?"
         )
         inflate = packing.inflater(self.conn.execute("SELECT data FROM text_dict").fetchone()[0])
-        rows = self.conn.execute(sql, (no,)).fetchall()
-        return ((cid, packing.unpack_with(text, inflate)[1], line, col) for cid, text, line, col in rows)
+        unpack = packing.unpack_with
+        for source_id in source_ids:
+            no = self.sources.get(source_id)
+            rows = self.conn.execute(sql, (no,)).fetchall() if no is not None else []
+            yield [(cid, unpack(text, inflate)[1], line, col) for cid, text, line, col in rows]
 
 
 def build(
     conn: sqlite3.Connection,
     events_path: Path,
-    identity: Callable[[], tuple[str, Any, list[tuple[str, int, int | None, bytes]]]],
+    identity: Identity,
     *,
     progress: Progress | None = None,
 ) -> Parts:
@@ -250,7 +252,17 @@ def build(
 
     ``identity()`` gives the dataset's key and its files' signature (fresh.py) once it has been
     validated: a file that is not a dataset (gigabytes of NUL) is refused before it is hashed.
+    (worker.py does the same in two processes: this one reading, a child writing.)
     """
+    sink = begin(conn)
+    reading = None if progress is None else (lambda done, total: progress("reading", done, total))
+    parts = stream(events_path, sink, progress=reading)
+    complete(conn, sink, parts, identity, progress)
+    return parts
+
+
+def begin(conn: sqlite3.Connection) -> _Sink:
+    """An empty database, its tables made and a transaction open, and the sink that fills it."""
     conn.execute("PRAGMA page_size = 8192")  # before anything is written
     conn.execute("PRAGMA auto_vacuum = INCREMENTAL")  # the pages FTS5's merges free are given back
     conn.execute("PRAGMA journal_mode = OFF")  # a temporary file, renamed only when complete
@@ -263,9 +275,17 @@ def build(
         "CREATE TEMP TABLE quote_at(claim INTEGER PRIMARY KEY, line INTEGER, col INTEGER, "
         "claim_line INTEGER, id_line INTEGER, id_col INTEGER)"
     )
-    sink = _Sink(conn)
-    reading = None if progress is None else (lambda done, total: progress("reading", done, total))
-    parts = stream(events_path, sink, progress=reading)
+    return _Sink(conn)
+
+
+def complete(
+    conn: sqlite3.Connection,
+    sink: _Sink,
+    parts: Parts,
+    identity: Identity,
+    progress: Progress | None,
+) -> None:
+    """Once every claim is in: the indexes, the full-text index, the counts, the key; committed."""
     sink.flush()
     if sink.packer is None:  # no claims
         sink.start_packing([])
@@ -294,7 +314,6 @@ def build(
     conn.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
     conn.execute("COMMIT")
     conn.executescript("PRAGMA incremental_vacuum;")  # stepped to its end, unlike execute()
-    return parts
 
 
 def _script(conn: sqlite3.Connection, sql: str) -> None:
