@@ -307,6 +307,7 @@ def _build(events_path: Path, file: Path, warn: Notify, progress: Progress | Non
     import gc
     import tempfile
 
+    from pakru.store import worker
     from pakru.store.build import build
 
     racy_before = time.time_ns() - fresh.RACY_NS
@@ -336,10 +337,13 @@ def _build(events_path: Path, file: Path, warn: Notify, progress: Progress | Non
         return key, fresh.signature(events_path, racy_before=racy_before), texts
 
     try:
-        conn = sqlite3.connect(tmp, isolation_level=None)
-        build(conn, events_path, identity, progress=progress)
-        conn.close()
-        conn = None
+        if worker.wanted(events_path):
+            worker.build_file(tmp, events_path, identity, progress)
+        else:
+            conn = sqlite3.connect(tmp, isolation_level=None)
+            build(conn, events_path, identity, progress=progress)
+            conn.close()
+            conn = None
         os.replace(tmp, file)
     except (OSError, sqlite3.OperationalError) as exc:
         reason = getattr(exc, "strerror", None) or exc

@@ -1,0 +1,232 @@
+"""The first run of a large dataset on two cores: this process reads and validates the YAML, a
+child process writes the database (deflating the texts, checksums, SQLite's inserts and its
+full-text index). Each claim is validated here exactly as in one process (load.stream, the same
+builder); the child is the ClaimSink of build.py, fed a batch at a time through a pipe.
+
+Reading is a little over half of a first run and writing the rest: 100,000 claims took 30 s
+in one process and 19 s in two. A small dataset is built in this process: below MIN_BYTES a
+child costs more than it saves. PAKRU_BUILD_WORKER=0 never starts one, =1 always does.
+
+The messages are pickled by multiprocessing, between this process and its own child over a
+private pipe; the database holds no pickle (tests/test_cache_robustness.py). The child ignores
+Ctrl-C (its parent stops it), ends when its pipe closes (its parent died), and sends any error
+back to be raised here. The database file is the parent's to rename or remove, renamed only
+once the child has committed and closed it.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pakru.dataset.load import Parts, stream
+from pakru.store import build
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
+    from pakru.core.model import Claim
+
+MIN_BYTES = 8 * 1024 * 1024  # ~18,000 claims of the usual shape: a few seconds in one process
+ENV = "PAKRU_BUILD_WORKER"
+
+
+def wanted(events_path: Path) -> bool:
+    """Whether to build this dataset with a child process (see the module's docstring)."""
+    choice = os.environ.get(ENV, "").strip()
+    if choice in ("0", "1"):
+        return choice == "1"
+    if _cores() < 2:
+        return False
+    try:
+        return os.stat(events_path).st_size >= MIN_BYTES
+    except OSError:
+        return False  # the build in this process reports it
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on every platform
+        return os.cpu_count() or 1
+
+
+def build_file(
+    file: Path, events_path: Path, identity: build.Identity, progress: build.Progress | None
+) -> Parts:
+    """build.build() into the database ``file``, its writing done by a child process."""
+    import multiprocessing
+
+    # fork where it is safe and quick; spawn elsewhere (macOS, Windows), which imports pakru anew
+    context: Any = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    from_parent, to_child = context.Pipe(duplex=False)  # (reading end, writing end)
+    from_child, to_parent = context.Pipe(duplex=False)
+    child = context.Process(
+        target=_serve,
+        args=(str(file), from_parent, to_parent, (to_child, from_child)),
+        name="pakru-cache-writer",
+        daemon=True,
+    )
+    child.start()
+    from_parent.close()
+    to_parent.close()
+    sink = _ToChild(to_child, from_child, identity, progress)
+    try:
+        reading = None if progress is None else (lambda done, total: progress("reading", done, total))
+        parts = stream(events_path, sink, progress=reading)
+        sink.call("complete", parts)
+        child.join()
+        return parts
+    finally:
+        to_child.close()
+        from_child.close()
+        if child.is_alive():  # an invalid dataset, Ctrl-C, or an error of this process
+            child.terminate()
+            child.join()
+
+
+class _ToChild:
+    """load.ClaimSink whose claims go to the child a batch at a time; what it asks, the child answers."""
+
+    checks_ids = True
+
+    def __init__(
+        self, out: Connection, back: Connection, identity: build.Identity, progress: build.Progress | None
+    ) -> None:
+        self.out, self.back, self.identity, self.progress = out, back, identity, progress
+        self.batch: list[tuple[Claim, int, int, tuple[int, int, int]]] = []
+
+    def add(self, claim: Claim, quote_line: int, quote_column: int, at: tuple[int, int, int]) -> None:
+        self.batch.append((claim, quote_line, quote_column, at))
+        if len(self.batch) >= build.BATCH:
+            self._send_batch()
+
+    def add_record(self, section: str, record: Any, pos: int) -> None:
+        self._send_batch()  # in file order: a record after claims (an unusual file) comes after them
+        self._send(("add_record", (section, record, pos)))
+
+    def claims_begin(self, complete: set[str]) -> None:
+        self._send(("claims_begin", (complete,)))
+
+    def duplicates(self) -> list[tuple[str, int, int, int]]:
+        got: list[tuple[str, int, int, int]] = self.call("duplicates")
+        return got
+
+    def quotes(self, source_ids: Sequence[str]) -> Iterator[list[tuple[str, str, int, int]]]:
+        """The child sends each source's quotes as it reads them: checked here meanwhile."""
+        self._send_batch()
+        self._send(("call", ("quotes", (list(source_ids),))))
+        for _ in source_ids:
+            yield self._answer()
+        self._answer()  # the end of the answer
+
+    def call(self, name: str, *args: Any) -> Any:
+        """The child's answer to a request."""
+        self._send_batch()
+        self._send(("call", (name, args)))
+        return self._answer()
+
+    def _answer(self) -> Any:
+        """The child's next answer, meanwhile serving its own requests (progress, the key)."""
+        while True:
+            kind, value = self._receive()
+            if kind == "result":
+                return value
+            if kind == "progress" and self.progress is not None:
+                self.progress(*value)
+            elif kind == "identity":
+                self._send(("identity", self.identity()))
+            elif kind == "error":
+                raise value
+
+    def _send_batch(self) -> None:
+        if self.batch:
+            batch, self.batch = self.batch, []
+            self._send(("add_many", batch))
+
+    def _send(self, message: tuple[str, Any]) -> None:
+        try:
+            self.out.send(message)
+        except OSError:  # the child ended: the error it sent first says why
+            kind, value = self._receive()
+            if kind == "error":
+                raise value from None
+            raise
+
+    def _receive(self) -> tuple[str, Any]:
+        try:
+            got: tuple[str, Any] = self.back.recv()
+        except (EOFError, OSError):
+            raise OSError("the process writing the cache ended unexpectedly") from None
+        return got
+
+
+def _serve(file: str, inbox: Connection, outbox: Connection, parents: tuple[Connection, ...]) -> None:
+    """The child: the messages of _ToChild, one at a time, into a build.py sink."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for end in parents:  # inherited by fork; held open, they would keep a dead parent's pipe alive
+        end.close()
+    conn: sqlite3.Connection | None = None
+    try:
+        conn = sqlite3.connect(file, isolation_level=None)
+        sink = build.begin(conn)
+        while True:
+            try:
+                kind, value = inbox.recv()
+            except EOFError:
+                return  # the parent stopped: it removes the file
+            if kind == "add_many":
+                for args in value:
+                    sink.add(*args)
+            elif kind == "add_record":
+                sink.add_record(*value)
+            elif kind == "claims_begin":
+                sink.claims_begin(*value)
+            elif kind == "call":
+                name, args = value
+                if name == "complete":
+                    build.complete(conn, sink, args[0], _asker(inbox, outbox), _reporter(outbox))
+                    conn.close()
+                    outbox.send(("result", None))
+                    return
+                if name == "quotes":
+                    for quotes in sink.quotes(*args):
+                        outbox.send(("result", quotes))
+                    outbox.send(("result", None))
+                else:
+                    outbox.send(("result", sink.duplicates()))
+    except BaseException as exc:  # any error is the parent's to report
+        _send_error(outbox, exc)
+    finally:
+        if conn is not None:
+            conn.close()
+
+
+def _asker(inbox: Connection, outbox: Connection) -> build.Identity:
+    def identity() -> Any:
+        outbox.send(("identity", None))
+        return inbox.recv()[1]
+
+    return identity
+
+
+def _reporter(outbox: Connection) -> build.Progress:
+    return lambda stage, done, total: outbox.send(("progress", (stage, done, total)))
+
+
+def _send_error(outbox: Connection, exc: BaseException) -> None:
+    try:
+        outbox.send(("error", exc))  # pickled whole before any byte is written
+    except OSError:
+        return  # the parent is gone
+    except Exception:  # an error that cannot cross the pipe goes as its text
+        failed = OSError(f"the process writing the cache failed: {type(exc).__name__}: {exc}")
+        try:
+            outbox.send(("error", failed))
+        except OSError:
+            pass
