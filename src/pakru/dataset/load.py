@@ -210,7 +210,7 @@ class _Builder:
             return
         made_here = self.made[section]
         self.sink.add_record(section, record, len(made_here))
-        made_here.append((record, m if section == "sources" else None))
+        made_here.append((record, _quote_places(m) if section == "sources" else None))
 
     def _claim(self, record: Claim, m: Map) -> None:
         """A claim read: its references checked, then handed to the sink with where it stood."""
@@ -291,6 +291,22 @@ class _Builder:
             sources_dir=str(sources_dir),
             claims=self.claims,
         )
+
+
+def _quote_places(source: Map) -> Map:
+    """Of a source's nodes, those the quote check may report a problem at (its text and its
+    outlook's quote): a million-claim dataset has 20,000 sources, ~5 KB each whole."""
+    kept = Map(source.line, source.column)
+    if "text" in source.items:
+        kept.items["text"] = source.items["text"]
+    outlook = source.items.get("outlook")
+    if isinstance(outlook, Map):
+        quote_at = kept.items["outlook"] = Map(outlook.line, outlook.column)
+        if "quote" in outlook.items:
+            quote_at.items["quote"] = outlook.items["quote"]
+    elif outlook is not None:
+        kept.items["outlook"] = outlook
+    return kept
 
 
 def sorted_problems(problems: list[Problem]) -> list[Problem]:
