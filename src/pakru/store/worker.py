@@ -79,7 +79,7 @@ def build_file(
     try:
         reading = None if progress is None else (lambda done, total: progress("reading", done, total))
         parts = stream(events_path, sink, progress=reading)
-        sink.call("complete", parts)
+        sink.complete(parts)
         child.join()
         return parts
     finally:
@@ -100,6 +100,7 @@ class _ToChild:
     ) -> None:
         self.out, self.back, self.identity, self.progress = out, back, identity, progress
         self.batch: list[tuple[Claim, int, int, tuple[int, int, int]]] = []
+        self.key: Any = None  # identity(), once computed
 
     def add(self, claim: Claim, quote_line: int, quote_column: int, at: tuple[int, int, int]) -> None:
         self.batch.append((claim, quote_line, quote_column, at))
@@ -125,6 +126,14 @@ class _ToChild:
             yield self._answer()
         self._answer()  # the end of the answer
 
+    def complete(self, parts: Parts) -> None:
+        """The child completes the database; meanwhile this process hashes the files for its key
+        (the dataset is valid: the hash is not wasted), which the child asks for at its end."""
+        self._send_batch()
+        self._send(("call", ("complete", (parts,))))
+        self.key = self.identity()
+        self._answer()
+
     def call(self, name: str, *args: Any) -> Any:
         """The child's answer to a request."""
         self._send_batch()
@@ -140,7 +149,7 @@ class _ToChild:
             if kind == "progress" and self.progress is not None:
                 self.progress(*value)
             elif kind == "identity":
-                self._send(("identity", self.identity()))
+                self._send(("identity", self.key if self.key is not None else self.identity()))
             elif kind == "error":
                 raise value
 
