@@ -14,6 +14,7 @@ import pytest
 
 from pakru.store import fresh
 from pakru.store.open import open_store
+from pakru.store.rows import StaleCache
 
 
 def age(folder: Path, seconds: int) -> None:
@@ -196,3 +197,32 @@ def test_store_where_keeps_undated_claims_with_undated(shipped_dataset, shipped_
             assert any(
                 c.date is None for c in shipped_store.claims_at(shipped_store.rowids(where, params, "1"))
             )
+
+
+def test_texts_touched_but_unchanged_are_not_hashed_by_every_run(
+    dataset_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    age(dataset_copy.parent, 120)
+    open_store(dataset_copy)  # built, with the texts' times
+    age(dataset_copy.parent, 60)  # the same bytes with new times, as after a git checkout
+    digests: list[str] = []
+    real = fresh._digest
+
+    def counting(path: str) -> bytes:
+        digests.append(path)
+        return real(path)
+
+    monkeypatch.setattr(fresh, "_digest", counting)
+    for _run in range(3):  # the first hashes the dataset (its key) and remembers the new times
+        store = open_store(dataset_copy)
+        assert store.from_cache is True and len(store.claims_at(range(1, 12))) == 11
+    assert digests == []  # no source text hashed again to show its claims
+    folder = dataset_copy.parent / "sources"
+    then = folder.stat()
+    text = folder / "alpha.txt"
+    text.write_text(text.read_text(encoding="utf-8") + " ", encoding="utf-8")
+    os.utime(folder, ns=(then.st_atime_ns, then.st_mtime_ns))  # rewritten in place: the folder's time stays
+    store = open_store(dataset_copy)
+    assert store.from_cache is True
+    with pytest.raises(StaleCache, match=r"alpha\.txt changed"):
+        store.claims_at(range(1, 12))

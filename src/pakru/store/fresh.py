@@ -105,13 +105,17 @@ def _digest(path: str) -> bytes:
     return h.digest()
 
 
-def text_changed(path: str, size: int, mtime: int | None, digest: bytes) -> bool:
+def text_changed(
+    path: str, size: int, mtime: int | None, digest: bytes, known: tuple[int, int] | None = None
+) -> bool:
     """Whether a source text differs from what was validated: by its size and time if they can be
-    trusted, else by its bytes."""
+    trusted (as the build recorded them, or as ``known``: see text_times), else by its bytes."""
     st = _stat(path)
     if st is None:
         return True
     if mtime is not None and st.st_size == size and st.st_mtime_ns == mtime:
+        return False
+    if known is not None and (st.st_size, st.st_mtime_ns) == known:
         return False
     try:
         return _digest(path) != digest
@@ -150,24 +154,51 @@ def _sidecar(file: Path) -> Path:
     return file.parent / f".{file.stem}.stat"
 
 
-def sidecar_says(file: Path, key: str, now: list[Any] | None) -> bool:
-    """A later run found the files unchanged and recorded their times beside the cache."""
+def sidecar_says(file: Path, key: str, now: list[Any] | None) -> str | None:
+    """A later run found the files unchanged and recorded their times beside the cache: the
+    source texts' times it recorded (text_times), or None if it says nothing of these files."""
     import json
 
     try:
         doc = json.loads(_sidecar(file).read_bytes())
     except (OSError, ValueError):
-        return False
-    return isinstance(doc, dict) and doc.get("key") == key and doc.get("stat") == now
+        return None
+    if not (isinstance(doc, dict) and doc.get("key") == key and doc.get("stat") == now):
+        return None
+    texts = doc.get("texts", "")
+    return texts if isinstance(texts, str) else ""
 
 
-def write_sidecar(file: Path, key: str, stat: list[Any]) -> None:
+def write_sidecar(file: Path, key: str, stat: list[Any], texts: str = "") -> None:
     import json
 
+    doc = {"key": key, "stat": stat, "texts": texts}
     try:
-        atomic_write(_sidecar(file), lambda fh: fh.write(json.dumps({"key": key, "stat": stat}).encode()))
+        atomic_write(_sidecar(file), lambda fh: fh.write(json.dumps(doc).encode()))
     except OSError:
         pass  # only an optimisation
+
+
+def text_times(events_path: Path, racy_before: int) -> str:
+    """The size and time of each source text old enough to trust, one "name<TAB>size<TAB>time"
+    line each: taken once the texts' bytes are found as validated (their hash matched the key),
+    so that a text touched but unchanged (a git checkout) is not hashed again by each run that
+    shows it. One text, parsed only by a run that finds a text's time changed (known_times)."""
+    lines = []
+    for name, st in list(_stats(events_path))[1:]:
+        if st is not None and st.st_mtime_ns <= racy_before and "\t" not in name and "\n" not in name:
+            lines.append(f"{name}\t{st.st_size}\t{st.st_mtime_ns}")
+    return "\n".join(lines)
+
+
+def known_times(texts: str) -> dict[str, tuple[int, int]]:
+    """text_times() read back; a line that is not three fields is skipped."""
+    out: dict[str, tuple[int, int]] = {}
+    for line in texts.split("\n"):
+        parts = line.split("\t")
+        if len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
+            out[parts[0]] = (int(parts[1]), int(parts[2]))
+    return out
 
 
 def atomic_write(target: Path, write: Callable[[IO[bytes]], object]) -> None:

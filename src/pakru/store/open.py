@@ -52,9 +52,16 @@ class Store:
     """One open, complete, read-only database of one dataset."""
 
     def __init__(
-        self, conn: sqlite3.Connection, events_path: Path, file: Path | None, from_cache: bool
+        self,
+        conn: sqlite3.Connection,
+        events_path: Path,
+        file: Path | None,
+        from_cache: bool,
+        text_times: str = "",
     ) -> None:
         self.conn = conn
+        self._text_times = text_times  # fresh.text_times() of a later run, parsed when needed
+        self._known: dict[str, tuple[int, int]] | None = None
         self.file = file  # None: in memory
         self.from_cache = from_cache
         self.names = Names(conn)
@@ -70,10 +77,17 @@ class Store:
                 "SELECT size, mtime, digest FROM source_files WHERE name = ?", (source.text,)
             ).fetchone()
             path = os.path.join(self.dataset.sources_dir, source.text)
-            if row is None or fresh.text_changed(path, *row):
+            if row is None or fresh.text_changed(path, row[0], row[1], row[2], self._known_time(source.text)):
                 raise StaleCache(f"{path} changed", None if self.file is None else str(self.file))
             self._current.add(claim.source)
         return claim
+
+    def _known_time(self, name: str) -> tuple[int, int] | None:
+        if not self._text_times:
+            return None
+        if self._known is None:
+            self._known = fresh.known_times(self._text_times)
+        return self._known.get(name)
 
     def claims_at(self, rowids: Sequence[int]) -> list[Claim]:
         """The claims at these rowids, in the given order."""
@@ -276,18 +290,22 @@ def _open_cached(file: Path, events_path: Path, warn: Notify) -> Store | None:
     now = fresh.signature(events_path)
     key = meta["key"]
     # compared as text: json is imported only by the commands that write it (~4 ms)
-    trusted = (now is not None and meta["stat"] == fresh.as_text(now)) or fresh.sidecar_says(file, key, now)
-    if not trusted:
+    texts: str | None = ""
+    if now is None or meta["stat"] != fresh.as_text(now):
+        texts = fresh.sidecar_says(file, key, now)
+    if texts is None:
         if key != fresh.fingerprint(events_path):
             conn.close()
             return None  # the dataset changed: an ordinary miss
         # Unchanged after all: remember the files' times, once they are old enough to trust,
-        # so that the next run need not hash them again.
-        settled = fresh.signature(events_path, racy_before=time.time_ns() - fresh.RACY_NS)
+        # so that the next run need not hash them again (nor the texts it shows)
+        racy_before = time.time_ns() - fresh.RACY_NS
+        settled = fresh.signature(events_path, racy_before=racy_before)
+        texts = fresh.text_times(events_path, racy_before)
         if settled is not None:
-            fresh.write_sidecar(file, key, settled)
+            fresh.write_sidecar(file, key, settled, texts)
     try:
-        return Store(conn, events_path, file, True)
+        return Store(conn, events_path, file, True, texts)
     except (sqlite3.DatabaseError, DamagedCache) as exc:
         conn.close()
         warn(f"pakru: warning: ignoring the cache {file} ({exc}); rebuilding it")
