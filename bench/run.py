@@ -57,6 +57,7 @@ class Sample:
     code: int
     stderr: str
     first_stderr: float | None  # seconds from start to the first byte on stderr
+    tree_mb: float | None = None  # peak of the process tree's summed PSS (run_once(tree=True))
 
 
 @dataclass
@@ -78,7 +79,47 @@ class Row:
         return [*head, str(len(self.samples)), rss, result]
 
 
-def run_once(cmd: list[str], env: dict[str, str]) -> Sample:
+MEMORY = "max RSS, or the processes' PSS summed if larger"
+
+
+def memory(s: Sample) -> float:
+    """A run's memory: with a child writing the database, the larger process's max RSS is not
+    all of it; the processes' PSS summed (sampled every 0.1 s, where /proc has it) is."""
+    return max(s.rss_mb, s.tree_mb or 0.0)
+
+
+def tree_pss_kb(root: int) -> int | None:
+    """The summed PSS (kB) of a process and its descendants, from /proc (Linux); None if it
+    cannot be read. PSS counts a page shared by n processes as 1/n in each: a forked child's
+    pages shared with its parent are counted once, not twice as summed RSS would."""
+    children: dict[int, list[int]] = {}
+    try:
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    with open(f"/proc/{entry}/stat", "rb") as fh:
+                        ppid = int(fh.read().rsplit(b")", 1)[1].split()[1])
+                except (OSError, ValueError, IndexError):
+                    continue
+                children.setdefault(ppid, []).append(int(entry))
+    except OSError:
+        return None
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo.extend(children.get(pid, ()))
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", "rb") as fh:
+                found = re.search(rb"^Pss:\s+(\d+) kB", fh.read(), re.M)
+        except OSError:
+            continue
+        total += int(found[1]) if found else 0
+    return total
+
+
+def run_once(cmd: list[str], env: dict[str, str], *, tree: bool = False) -> Sample:
+    """One run; ``tree``: also sample the summed PSS of the process tree (a first run may fork a
+    child to write the database) every 0.1 s."""
     rss_r, rss_w = os.pipe()
     if TIME:  # GNU time's child is forked from a small process, so its max RSS is the command's own
         cmd = [TIME, "-o", f"/dev/fd/{rss_w}", "-f", "%M", *cmd]
@@ -97,7 +138,22 @@ def run_once(cmd: list[str], env: dict[str, str]) -> Sample:
 
     reader = threading.Thread(target=drain, args=(proc.stderr.fileno(),))
     reader.start()
+    peaks: list[int] = []
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.1):
+            kb = tree_pss_kb(proc.pid)
+            if kb is not None:
+                peaks.append(kb)
+
+    sampler = threading.Thread(target=sample) if tree and os.path.isdir("/proc") else None
+    if sampler is not None:
+        sampler.start()
     _, status, usage = os.wait4(proc.pid, 0)
+    done.set()
+    if sampler is not None:
+        sampler.join()
     seconds = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
     reader.join()
@@ -106,7 +162,8 @@ def run_once(cmd: list[str], env: dict[str, str]) -> Sample:
     with os.fdopen(rss_r) as fh:
         found = re.search(r"(\d+)\s*$", fh.read())
     kb = int(found[1]) if TIME and found else usage.ru_maxrss
-    return Sample(seconds, kb / 1024, proc.returncode, text, first[0] if first else None)
+    tree_mb = max(peaks) / 1024 if peaks else None
+    return Sample(seconds, kb / 1024, proc.returncode, text, first[0] if first else None, tree_mb)
 
 
 def measure(
@@ -320,7 +377,7 @@ def synthetic(
     cold: list[Sample] = []
     for i in range(cold_runs):
         cache = data.parent / f"cold-{i}"
-        cold.append(run_once(search, dict(env, PAKRU_CACHE_DIR=str(cache))))
+        cold.append(run_once(search, dict(env, PAKRU_CACHE_DIR=str(cache)), tree=True))
         shutil.rmtree(cache, ignore_errors=True)
     report("first run", search, cold)
     print(f"{label}, warm cache:")
@@ -340,14 +397,14 @@ def synthetic(
     if long_runs and shown:
         notes.append(f"First-run progress message: `{long_runs[0].stderr.strip().splitlines()[0]}`")
     every = {"first run": cold, **{f"warm {k}": v for k, v in m.items()}}
-    peak_key = max(every, key=lambda k: max(s.rss_mb for s in every[k]))
-    peak = max(s.rss_mb for s in every[peak_key])
+    peak_key = max(every, key=lambda k: max(memory(s) for s in every[k]))
+    peak = max(memory(s) for s in every[peak_key])
     return [
         absolute(label, "`pakru search gwadar`", m["search"], 0.4),
         absolute(label, "`pakru search gwadar`, first run (builds the cache)", cold, 15.0),
         Row(label, "first run: progress on stderr when slow", f"on stderr by {PROGRESS:g} s", when,
             f"{len(long_runs) - len(late)}/{len(long_runs)} runs in time", cold, not late),
-        Row(label, f"peak memory: max RSS of the runs above ({peak_key})", "< 300 MB", f"{peak:.0f} MB",
+        Row(label, f"peak memory of the runs above ({peak_key}; {MEMORY})", "< 300 MB", f"{peak:.0f} MB",
             f"{peak / 300:.2f} of limit", every[peak_key], peak < 300),
         absolute(label, "`pakru timeline --limit 50`", m["timeline 50"], 0.5),
         absolute(label, "`pakru compare --topic india`", m["compare"], 0.5),
@@ -372,7 +429,9 @@ def scale(
     cache = folder / f"cold-{large}"
     shutil.rmtree(cache, ignore_errors=True)
     data = folder / str(large)
-    cold = run_once([pakru, "--data", str(data), "search", "gwadar"], dict(env, PAKRU_CACHE_DIR=str(cache)))
+    cold = run_once(
+        [pakru, "--data", str(data), "search", "gwadar"], dict(env, PAKRU_CACHE_DIR=str(cache)), tree=True
+    )
     report("first run", [pakru, "search"], [cold])
     (db,) = [p for p in cache.iterdir() if p.name.endswith(".sqlite") and not p.name.startswith(".")]
     db_ratio = db.stat().st_size / (data / "events.yaml").stat().st_size
@@ -407,8 +466,9 @@ def scale(
                 got.target, got.ok = "(for the record)", None
             rows.append(got)
     rows.append(absolute(label, "`pakru search gwadar`, first run (builds the database)", [cold], 120.0))
-    rows.append(Row(label, "first run: peak memory (max RSS)", "< 300 MB", f"{cold.rss_mb:.0f} MB",
-                    f"{cold.rss_mb / 300:.2f} of limit", [cold], cold.rss_mb < 300))  # fmt: skip
+    peak = memory(cold)
+    rows.append(Row(label, f"first run: peak memory ({MEMORY})", "< 300 MB", f"{peak:.0f} MB",
+                    f"{peak / 300:.2f} of limit", [cold], peak < 300))  # fmt: skip
     rows.append(Row(label, "database size ÷ events.yaml size", "≤ 1.2", f"{db.stat().st_size / 1e6:.1f} MB",
                     f"{db_ratio:.2f}", [cold], db_ratio <= 1.2))  # fmt: skip
     return rows
