@@ -226,3 +226,5 @@ def test_texts_touched_but_unchanged_are_not_hashed_by_every_run(
     assert store.from_cache is True
     with pytest.raises(StaleCache, match=r"alpha\.txt changed"):
         store.claims_at(range(1, 12))
+    with pytest.raises(StaleCache, match=r"alpha\.txt changed"):
+        list(store.dataset.claims)  # every way to the claims checks their texts

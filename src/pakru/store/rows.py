@@ -257,7 +257,7 @@ class SqlClaims:
     def __iter__(self) -> Iterator[Claim]:
         rows = self.conn.execute(f"SELECT {CLAIM_COLUMNS} FROM {CLAIM_FROM} ORDER BY claims.rowid")
         while batch := rows.fetchmany(500):
-            yield from claims_of(batch, self.names)
+            yield from map(self.check, claims_of(batch, self.names))
 
     def claim(self, row: Sequence[Any]) -> Claim:
         return claim_of(row, self.names)
