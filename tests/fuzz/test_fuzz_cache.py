@@ -193,6 +193,11 @@ SQL_DAMAGE: dict[str, Callable[[Path], None]] = {
     "source-title-altered": _sql("UPDATE sources SET title = upper(title)"),
     "event-label-altered": _sql("UPDATE events SET label = label || '!'"),
     "topic-alias-altered": _sql("UPDATE topics SET aliases = 'x'"),
+    # the index tables search reads, which carry no checksum: a value of another type is damage
+    "synonym-name-as-blob": _sql("UPDATE fts_synonyms SET name = CAST(name AS BLOB)"),
+    "vocabulary-stem-as-blob": _sql("UPDATE fts_vocab SET stem = CAST(stem AS BLOB)"),
+    "stem-count-as-text": _sql("UPDATE fts_stems SET docs = 'many'"),
+    "claim-count-as-text": _sql("UPDATE fts_meta SET value = 'many'"),
     "page-zeroed-early": _zero_page(1),
     "page-zeroed-middle": _zero_page(7),
     "page-zeroed-late": _zero_page(-2),

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from pakru.core import textnorm
 from pakru.core.record import Record
 from pakru.store import fts
+from pakru.store.rows import DamagedCache, typed
 
 if TYPE_CHECKING:
     import sqlite3
@@ -234,8 +235,8 @@ def _typos(conn: sqlite3.Connection, word: str) -> list[tuple[str, int]]:
         return []
     rows = conn.execute(
         "SELECT word, docs FROM fts_vocab WHERE len BETWEEN ? AND ?", (len(word) - budget, len(word) + budget)
-    ).fetchall()
-    docs = {w: d for w, d in rows if w not in STOPWORDS and not w.isdigit()}
+    )
+    docs = {w: d for w, d in typed(rows, (str, int), "fts_vocab") if w not in STOPWORDS and not w.isdigit()}
     if not docs:
         return []
     from rapidfuzz import process
@@ -248,7 +249,7 @@ def _typos(conn: sqlite3.Connection, word: str) -> list[tuple[str, int]]:
 
 def _synonym_names(conn: sqlite3.Connection) -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
     groups: dict[int, list[tuple[str, ...]]] = {}
-    for name, grp in conn.execute("SELECT name, grp FROM fts_synonyms"):
+    for name, grp in typed(conn.execute("SELECT name, grp FROM fts_synonyms"), (str, int), "fts_synonyms"):
         if name not in STOPWORDS:  # "IS" for ISIS would match every "is"
             groups.setdefault(grp, []).append(tuple(name.split()))
     out: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
@@ -263,17 +264,17 @@ def _docs(conn: sqlite3.Connection, stems: set[str]) -> dict[str, tuple[int, int
     if not stems:
         return {}
     marks = ", ".join("?" * len(stems))
-    return {
-        stem: (docs, text_docs)
-        for stem, docs, text_docs in conn.execute(
-            f"SELECT stem, docs, text_docs FROM fts_stems WHERE stem IN ({marks})", tuple(stems)
-        )
-    }
+    rows = conn.execute(f"SELECT stem, docs, text_docs FROM fts_stems WHERE stem IN ({marks})", tuple(stems))
+    return {stem: (docs, text_docs) for stem, docs, text_docs in typed(rows, (str, int, int), "fts_stems")}
 
 
 def _claim_count(conn: sqlite3.Connection) -> int:
     row = conn.execute("SELECT value FROM fts_meta WHERE key = 'claims'").fetchone()
-    return int(row[0]) if row else 0
+    if row is None:
+        return 0
+    if type(row[0]) is not int:
+        raise DamagedCache("fts_meta's count of claims is not a number")
+    return row[0]
 
 
 def stems_of(conn: sqlite3.Connection, words: set[str]) -> dict[str, str]:
@@ -283,7 +284,8 @@ def stems_of(conn: sqlite3.Connection, words: set[str]) -> dict[str, str]:
     for first in range(0, len(listed), 500):
         chunk = listed[first : first + 500]
         marks = ", ".join("?" * len(chunk))
-        out.update(conn.execute(f"SELECT word, stem FROM fts_vocab WHERE word IN ({marks})", chunk))
+        rows = conn.execute(f"SELECT word, stem FROM fts_vocab WHERE word IN ({marks})", chunk)
+        out.update(typed(rows, (str, str), "fts_vocab"))  # type: ignore[arg-type]
     missing = [w for w in listed if w not in out]
     if missing:
         out.update(fts.stems(missing))

@@ -62,6 +62,16 @@ def claim_crc(fields: tuple[object, ...], text: bytes) -> int:
     return zlib.crc32(text, head) - (1 << 31)
 
 
+def typed(rows: Iterable[Sequence[Any]], types: tuple[type, ...], table: str) -> Iterator[Sequence[Any]]:
+    """The rows of an index table (the vocabulary, the synonyms: no checksum of their own), each
+    value of the type pakru wrote, or DamagedCache: damage that leaves the file well formed reads
+    back as a NULL or a number where a word was."""
+    for row in rows:
+        if len(row) != len(types) or any(type(v) is not t for v, t in zip(row, types, strict=True)):
+            raise DamagedCache(f"a row of {table} is not as pakru writes it")
+        yield row
+
+
 def checked(row: Sequence[Any]) -> Sequence[Any]:
     """The row's values without its checksum (its last column), or DamagedCache."""
     values, crc = row[:-1], row[-1]
