@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from pakru.core import textnorm
 from pakru.core.record import Record
 from pakru.store import fts
-from pakru.store.rows import DamagedCache, typed
+from pakru.store.rows import typed
 
 if TYPE_CHECKING:
     import sqlite3
@@ -269,12 +269,8 @@ def _docs(conn: sqlite3.Connection, stems: set[str]) -> dict[str, tuple[int, int
 
 
 def _claim_count(conn: sqlite3.Connection) -> int:
-    row = conn.execute("SELECT value FROM fts_meta WHERE key = 'claims'").fetchone()
-    if row is None:
-        return 0
-    if type(row[0]) is not int:
-        raise DamagedCache("fts_meta's count of claims is not a number")
-    return row[0]
+    rows = conn.execute("SELECT value FROM fts_meta WHERE key = 'claims'")
+    return next((int(n) for (n,) in typed(rows, (int,), "fts_meta")), 0)  # int for mypy: typed() checked it
 
 
 def stems_of(conn: sqlite3.Connection, words: set[str]) -> dict[str, str]:
