@@ -255,10 +255,14 @@ def build(
     (worker.py does the same in two processes: this one reading, a child writing.)
     """
     sink = begin(conn)
-    reading = None if progress is None else (lambda done, total: progress("reading", done, total))
-    parts = stream(events_path, sink, progress=reading)
+    parts = stream(events_path, sink, progress=reading(progress))
     complete(conn, sink, parts, identity, progress)
     return parts
+
+
+def reading(progress: Progress | None) -> Callable[[int, int], None] | None:
+    """The build's progress as load.stream reports it: bytes of the dataset file read."""
+    return None if progress is None else (lambda done, total: progress("reading", done, total))
 
 
 def begin(conn: sqlite3.Connection) -> _Sink:

@@ -77,8 +77,7 @@ def build_file(
     to_parent.close()
     sink = _ToChild(to_child, from_child, identity, progress)
     try:
-        reading = None if progress is None else (lambda done, total: progress("reading", done, total))
-        parts = stream(events_path, sink, progress=reading)
+        parts = stream(events_path, sink, progress=build.reading(progress))
         sink.complete(parts)
         child.join()
         return parts
