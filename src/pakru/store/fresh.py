@@ -105,17 +105,16 @@ def _digest(path: str) -> bytes:
     return h.digest()
 
 
-def text_changed(
-    path: str, size: int, mtime: int | None, digest: bytes, known: tuple[int, int] | None = None
-) -> bool:
+def text_changed(path: str, size: int, mtime: int | None, digest: bytes, texts: str = "") -> bool:
     """Whether a source text differs from what was validated: by its size and time if they can be
-    trusted (as the build recorded them, or as ``known``: see text_times), else by its bytes."""
+    trusted (as the build recorded them, or as a later run found them: ``texts``, see
+    text_times), else by its bytes."""
     st = _stat(path)
     if st is None:
         return True
     if mtime is not None and st.st_size == size and st.st_mtime_ns == mtime:
         return False
-    if known is not None and (st.st_size, st.st_mtime_ns) == known:
+    if texts and known_time(texts, os.path.basename(path)) == (st.st_size, st.st_mtime_ns):
         return False
     try:
         return _digest(path) != digest
@@ -183,7 +182,7 @@ def text_times(events_path: Path, racy_before: int) -> str:
     """The size and time of each source text old enough to trust, one "name<TAB>size<TAB>time"
     line each: taken once the texts' bytes are found as validated (their hash matched the key),
     so that a text touched but unchanged (a git checkout) is not hashed again by each run that
-    shows it. One text, parsed only by a run that finds a text's time changed (known_times)."""
+    shows it. One text, searched only by a run that finds a text's time changed (known_time)."""
     lines = []
     for name, st in list(_stats(events_path))[1:]:
         if st is not None and st.st_mtime_ns <= racy_before and "\t" not in name and "\n" not in name:
@@ -191,14 +190,21 @@ def text_times(events_path: Path, racy_before: int) -> str:
     return "\n".join(lines)
 
 
-def known_times(texts: str) -> dict[str, tuple[int, int]]:
-    """text_times() read back; a line that is not three fields is skipped."""
-    out: dict[str, tuple[int, int]] = {}
-    for line in texts.split("\n"):
-        parts = line.split("\t")
-        if len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
-            out[parts[0]] = (int(parts[1]), int(parts[2]))
-    return out
+def known_time(texts: str, name: str) -> tuple[int, int] | None:
+    """The size and time text_times() gives a text, or None: its line is searched for, not every
+    line parsed (a million-claim dataset has 20,000 texts; a run shows the claims of a few)."""
+    head = f"{name}\t"
+    if texts.startswith(head):
+        at = 0
+    else:
+        at = texts.find(f"\n{head}") + 1
+        if at == 0:
+            return None
+    end = texts.find("\n", at)
+    parts = texts[at : len(texts) if end < 0 else end].split("\t")
+    if len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
+        return int(parts[1]), int(parts[2])
+    return None
 
 
 def atomic_write(target: Path, write: Callable[[IO[bytes]], object]) -> None:

@@ -60,8 +60,7 @@ class Store:
         text_times: str = "",
     ) -> None:
         self.conn = conn
-        self._text_times = text_times  # fresh.text_times() of a later run, parsed when needed
-        self._known: dict[str, tuple[int, int]] | None = None
+        self._text_times = text_times  # fresh.text_times() of a later run, if it had to hash
         self.file = file  # None: in memory
         self.from_cache = from_cache
         self.names = Names(conn)
@@ -77,17 +76,10 @@ class Store:
                 "SELECT size, mtime, digest FROM source_files WHERE name = ?", (source.text,)
             ).fetchone()
             path = os.path.join(self.dataset.sources_dir, source.text)
-            if row is None or fresh.text_changed(path, row[0], row[1], row[2], self._known_time(source.text)):
+            if row is None or fresh.text_changed(path, row[0], row[1], row[2], self._text_times):
                 raise StaleCache(f"{path} changed", None if self.file is None else str(self.file))
             self._current.add(claim.source)
         return claim
-
-    def _known_time(self, name: str) -> tuple[int, int] | None:
-        if not self._text_times:
-            return None
-        if self._known is None:
-            self._known = fresh.known_times(self._text_times)
-        return self._known.get(name)
 
     def claims_at(self, rowids: Sequence[int]) -> list[Claim]:
         """The claims at these rowids, in the given order."""
