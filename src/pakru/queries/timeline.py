@@ -1,6 +1,6 @@
 """Claims in chronological order, with the claims of one event kept together."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pakru.core.dates import decade_of
 from pakru.core.model import Claim, dates_disagree
@@ -57,20 +57,9 @@ def heading(claim: Claim, by: str) -> str:
     return str(date.start.year)
 
 
-def order(
-    store: "Store", f: "Filters | None" = None, *, event: str | None = None, limit: int | None = None
-) -> list[list[int]]:
-    """Groups of claim rowids in timeline order; claims sharing an event form one group.
-
-    Dated claims by their earliest then latest day, then their source's publication
-    date, then dataset order; undated claims last, by their source's publication date.
-    A group sits where its earliest claim does. With ``limit``, only the first groups,
-    enough to hold that many claims: the date-order index is read only that far.
-    """
-    where, params = store.where(f)
-    if event is not None:
-        where += " AND claims.event = (SELECT no FROM events WHERE id = ?)"
-        params = (*params, event)
+def _first_groups(store: "Store", where: str, params: tuple[Any, ...], limit: int) -> list[list[int]]:
+    """The first groups of claim rowids in timeline order, ``limit`` claims in all (the last group
+    cut short): the date-order index is read only that far."""
     conn = store.conn
     rows = conn.execute(
         f"SELECT claims.rowid, claims.event FROM claims WHERE {where} ORDER BY {TIMELINE_ORDER}", params
@@ -80,18 +69,34 @@ def order(
     )
     out: list[list[int]] = []
     placed: set[int] = set()
-    shown = 0
+    left = limit
     for rowid, e in rows:
-        if limit is not None and shown >= limit:
+        if left <= 0:
             break
         if e is None:
-            out.append([rowid])
-            shown += 1
+            group = [rowid]
         elif e not in placed:  # the group's earliest claim: the group sits here
             placed.add(e)
-            group = [r[0] for r in conn.execute(members_sql, (*params, e))]
-            out.append(group)
-            shown += len(group)
+            group = [r[0] for r in conn.execute(members_sql, (*params, e))][:left]
+        else:
+            continue
+        out.append(group)
+        left -= len(group)
+    return out
+
+
+def _grouped(claims: list[Claim]) -> list[list[Claim]]:
+    """Claims in timeline order as its groups: each claim alone, but the claims of one event
+    together, where the earliest of them is."""
+    groups: dict[str, list[Claim]] = {}
+    out: list[list[Claim]] = []
+    for c in claims:
+        if c.event is None:
+            out.append([c])
+        elif (group := groups.get(c.event)) is None:
+            out.append(groups.setdefault(c.event, [c]))
+        else:
+            group.append(c)
     return out
 
 
@@ -105,29 +110,26 @@ def build(
 ) -> Timeline:
     """The timeline of the claims that pass ``f`` (and belong to ``event``), up to ``limit`` claims.
 
-    Only the claims shown are read from the store, so a short timeline of a large dataset stays cheap.
+    Dated claims by their earliest then latest day, then their source's publication date, then
+    dataset order; undated claims last, by their source's publication date. Claims sharing an
+    event form one entry, where its earliest claim is. Only the claims shown are read from the
+    store, so a short timeline of a large dataset stays cheap.
     """
-    groups = order(store, f, event=event, limit=limit)
-    shown: list[list[int]] = []
-    left = limit
-    for group in groups:
-        if left is not None:
-            if left <= 0:
-                break
-            group = group[:left]  # noqa: PLW2901
-            left -= len(group)
-        shown.append(group)
-    claims = iter(store.claims_at([i for group in shown for i in group]))
-    entries = []
-    for group in shown:
-        members = tuple(next(claims) for _ in group)
-        entries.append(Entry(members, members[0].event, heading(members[0], by)))
-    shown_events = [e.event for e in entries if e.event is not None]
     where, params = store.where(f)
     if event is not None:
         where += " AND claims.event = (SELECT no FROM events WHERE id = ?)"
         params = (*params, event)
-    if where == "1":  # no filter: the number of claims is known, counting them reads them all
+    if limit is None:  # every claim, read in order in one pass: each group's members come with it
+        groups = _grouped(store.claims_where(where, params, TIMELINE_ORDER))
+    else:
+        rowids = _first_groups(store, where, params, limit)
+        claims = iter(store.claims_at([i for group in rowids for i in group]))
+        groups = [[next(claims) for _ in group] for group in rowids]
+    entries = [Entry(tuple(g), g[0].event, heading(g[0], by)) for g in groups]
+    shown_events = [e.event for e in entries if e.event is not None]
+    if limit is None:
+        total = sum(map(len, groups))
+    elif where == "1":  # no filter: the number of claims is known, counting them reads them all
         total = len(store.dataset.claims)
     else:
         total = store.conn.execute(f"SELECT count(*) FROM claims WHERE {where}", params).fetchone()[0]

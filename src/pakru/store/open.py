@@ -96,6 +96,12 @@ class Store:
         except KeyError as exc:
             raise self.damaged(f"no claim at row {exc}") from None
 
+    def claims_where(self, where: str, params: Sequence[Any], order: str) -> list[Claim]:
+        """The claims that pass ``where`` (SQL over ``claims``, as where() makes it), in ``order``."""
+        sql = f"SELECT {CLAIM_COLUMNS} FROM {CLAIM_FROM} WHERE {where} ORDER BY {order}"
+        rows = self.conn.execute(sql, tuple(params)).fetchall()
+        return [self.checked(claim) for claim in claims_of(rows, self.names)]
+
     def claim(self, row: Sequence[Any]) -> Claim:
         return self.checked(claim_of(row, self.names))
 
