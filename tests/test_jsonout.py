@@ -29,3 +29,63 @@ def test_text_the_output_cannot_encode_is_escaped(doc: object) -> None:
     text = raw.getvalue().decode("latin-1")
     assert json.loads(text) == doc
     assert "\\u0420" in text  # Р
+
+
+def _written(doc: object, encoding: str) -> bytes:
+    raw = io.BytesIO()
+    out = io.TextIOWrapper(raw, encoding=encoding)
+    jsonout.write(doc, out)
+    return raw.getvalue()
+
+
+@pytest.fixture
+def hostile_timeline(tmp_path):  # type: ignore[no-untyped-def]
+    from exportdata import hostile_dataset
+    from pakru.export import claims_for
+    from pakru.queries.query import Filters
+    from storedata import store_of
+
+    d = hostile_dataset(tmp_path)
+    t = claims_for(store_of(d), Filters())
+    # a lone surrogate (text read with surrogateescape) cannot be written as UTF-8 either
+    claim = t.entries[0].claims[0]._replace(quote="bad \udcff byte", date_note="note \x1b[31m")
+    return d, t._replace(entries=(t.entries[0]._replace(claims=(claim,)), *t.entries[1:]))
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "latin-1", "ascii"])
+@pytest.mark.parametrize("which", ["hostile", "fixture", "shipped"])
+def test_the_timeline_made_as_text_is_the_documents_json(
+    which: str, encoding: str, request: pytest.FixtureRequest
+) -> None:
+    from pakru.queries.timeline import build
+
+    if which == "hostile":
+        d, t = request.getfixturevalue("hostile_timeline")
+    else:
+        store = request.getfixturevalue(f"{which}_store")
+        d, t = store.dataset, build(store)
+    doc = jsonout.timeline_doc(d, t)
+    made = jsonout.document("timeline", d, t)
+    assert isinstance(made, jsonout.TimelineText)
+    got = _written(made, encoding)
+    assert got == _written(doc, encoding)  # what the dicts' encoding writes, escapes and all
+    assert json.loads(got) == doc
+    if which != "hostile" and encoding == "utf-8":
+        assert got == (json.dumps(doc, ensure_ascii=False) + "\n").encode("utf-8")
+    if encoding == "ascii":
+        assert got.isascii() and "\\u" in got.decode("ascii")
+
+
+def test_the_timeline_at_a_terminal_is_indented(fixture_store) -> None:  # type: ignore[no-untyped-def]
+    from pakru.queries.timeline import build
+
+    t = build(fixture_store)
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    out = Terminal()
+    jsonout.write(jsonout.document("timeline", fixture_store.dataset, t), out)
+    doc = jsonout.timeline_doc(fixture_store.dataset, t)
+    assert out.getvalue() == json.dumps(doc, ensure_ascii=False, indent=2) + "\n"

@@ -317,7 +317,7 @@ def _emit(as_json: bool, view: str, *result: Any, notes: "list[str] | None" = No
     if mode == "json":
         from pakru.render import jsonout
 
-        jsonout.write(getattr(jsonout, f"{view}_doc")(*result))
+        jsonout.write(jsonout.document(view, *result))
     elif mode == "rich":
         from pakru.render import pager, rich_out
 
