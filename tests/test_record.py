@@ -61,6 +61,35 @@ def test_a_record_behaves_as_the_named_tuple_of_the_same_body() -> None:
         p.x = 4  # type: ignore[misc]
 
 
+@pytest.mark.parametrize(
+    ("args", "kwargs"),
+    [((3,), {}), ((), {"x": 3}), ((3, "b"), {}), ((3,), {"tags": ("t",)}), ((), {"tags": (), "x": 1}),
+     ((3, "b", ("t",)), {})],
+)  # fmt: skip
+def test_a_record_binds_its_arguments_as_the_named_tuple(args: tuple, kwargs: dict) -> None:  # type: ignore[type-arg]
+    assert tuple(Point(*args, **kwargs)) == tuple(TypedPoint(*args, **kwargs))
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs"),
+    [((), {}), ((1, "a", (), 4), {}), ((1,), {"x": 2}), ((1,), {"colour": "red"}), ((), {"label": "a"})],
+)
+def test_a_record_refuses_the_arguments_the_named_tuple_refuses(args: tuple, kwargs: dict) -> None:  # type: ignore[type-arg]
+    with pytest.raises(TypeError):
+        TypedPoint(*args, **kwargs)
+    with pytest.raises(TypeError):
+        Point(*args, **kwargs)
+
+
+def test_replace_and_make_check_their_fields() -> None:
+    with pytest.raises(ValueError, match="colour"):
+        Point(1)._replace(colour="red")  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        Point._make([1, "a"])
+    assert Point(1)._replace(label="b") == Point(1, "b")
+    assert Point.__match_args__ == TypedPoint.__match_args__ == ("x", "label", "tags")
+
+
 def test_a_record_pickles_by_its_name_and_keeps_its_module() -> None:
     c = Claim("c-1", "s", None, "undated", "event", "summary", "quote", ("india",))
     assert pickle.loads(pickle.dumps(c)) == c
