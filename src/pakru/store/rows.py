@@ -88,7 +88,7 @@ class Names:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
-        self._tables: dict[str, dict[int, str]] = {}  # by the query that reads one: number -> name
+        self._tables: dict[str, dict[str, str]] = {}  # by the query that reads one: number -> name
         self._inflate: Any = None  # a decompressor primed with text_dict, copied for each claim
         self._codes: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {}
 
@@ -104,9 +104,9 @@ class Names:
         got = self._codes.get((table_sql, code))
         if got is None:
             table = self._tables.get(table_sql)
-            if table is None:
-                table = self._tables[table_sql] = dict(self.conn.execute(table_sql))
-            names = tuple(table[int(n)] for n in code.split())
+            if table is None:  # keyed by the number's text, as the codes spell it: no int() per name
+                table = self._tables[table_sql] = {str(no): name for no, name in self.conn.execute(table_sql)}
+            names = tuple(map(table.__getitem__, code.split()))
             if len(self._codes) >= CODES_KEPT:  # a pass over a million claims: memory stays flat
                 self._codes.clear()
             got = self._codes[(table_sql, code)] = (SEP.join(names), names)
