@@ -228,3 +228,17 @@ def test_texts_touched_but_unchanged_are_not_hashed_by_every_run(
         store.claims_at(range(1, 12))
     with pytest.raises(StaleCache, match=r"alpha\.txt changed"):
         list(store.dataset.claims)  # every way to the claims checks their texts
+
+
+def test_known_events_reads_them_together_once_each(fixture_store) -> None:  # type: ignore[no-untyped-def]
+    """Unknown ids are left out, repeats kept once, the order given; one query for all of them,
+    and none once they are read."""
+    queries: list[str] = []
+    fixture_store.conn.set_trace_callback(queries.append)
+    ids = ["heli-delivery", "no-such-event", "embargo-lifted", "heli-delivery"]
+    assert fixture_store.known_events(ids) == ["heli-delivery", "embargo-lifted"]
+    assert len([q for q in queries if "FROM events" in q]) == 1
+    queries.clear()
+    assert fixture_store.known_events(["embargo-lifted"]) == ["embargo-lifted"]
+    assert fixture_store.dataset.event_by_id["heli-delivery"].id == "heli-delivery"
+    assert not [q for q in queries if "FROM events" in q]

@@ -64,7 +64,7 @@ def facts(store: "Store", event_ids: Iterable[str], claims: str = "all") -> dict
     enough to tell the sources, the dating sources and a conflict between two sources without
     reading the claims. Only the claims asked for are built ("all", "disputed" or "none")."""
     known = store.dataset.event_by_id
-    ids = [e for e in dict.fromkeys(event_ids) if e in known]
+    ids = store.known_events(event_ids)
     conn = store.conn
     per_event: dict[str, list[_PerSource]] = {}
     for chunk in _chunks(ids):

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from pakru import __version__
 from pakru.core.errors import DatasetError, Problem
-from pakru.core.model import KINDS, Actor, Claim, Dataset, Topic
+from pakru.core.model import KINDS, Actor, Claim, Dataset, Event, Topic
 from pakru.dataset.locate import locate
 from pakru.store import fresh
 from pakru.store.locate import cache_file_for
@@ -64,7 +64,8 @@ class Store:
         self.file = file  # None: in memory
         self.from_cache = from_cache
         self.names = Names(conn)
-        self.dataset = _dataset(conn, events_path, self.names, self.checked)
+        self._events = ById(conn, "events", EVENT_COLUMNS, event_of)
+        self.dataset = _dataset(conn, events_path, self.names, self.checked, self._events)
         self._current: set[str] = set()  # sources whose text is known to be as validated
 
     def checked(self, claim: Claim) -> Claim:
@@ -80,6 +81,11 @@ class Store:
                 raise StaleCache(f"{path} changed", None if self.file is None else str(self.file))
             self._current.add(claim.source)
         return claim
+
+    def known_events(self, event_ids: Iterable[str]) -> list[str]:
+        """Those of the ids that name an event of the dataset, once each, in the order given; their
+        events are read in one query per 500 ids, not two queries per id."""
+        return self._events.having(event_ids)
 
     def claims_at(self, rowids: Sequence[int]) -> list[Claim]:
         """The claims at these rowids, in the given order."""
@@ -162,7 +168,11 @@ class Store:
 
 
 def _dataset(
-    conn: sqlite3.Connection, events_path: Path, names: Names, check: Callable[[Claim], Claim]
+    conn: sqlite3.Connection,
+    events_path: Path,
+    names: Names,
+    check: Callable[[Claim], Claim],
+    event_by_id: ById[Event],
 ) -> Dataset:
     def topic(row: Sequence[Any]) -> Topic:
         tid, label, aliases = checked(row)
@@ -188,7 +198,7 @@ def _dataset(
         sources_dir=str(events_path.parent / "sources"),
         source_by_id=ById(conn, "sources", SOURCE_COLUMNS, source_of),
         topic_by_id={t.id: t for t in topics},
-        event_by_id=ById(conn, "events", EVENT_COLUMNS, event_of),
+        event_by_id=event_by_id,
         actor_aliases={a.name: a.aliases for a in actors},
     )
 

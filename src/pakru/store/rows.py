@@ -221,7 +221,7 @@ class Rows(Sequence[T]):
 
 
 class ById(Mapping[str, T]):
-    """A table's records by id, each read once, when first asked for."""
+    """A table's records by id (the first of ``columns``), each read once, when first asked for."""
 
     def __init__(
         self, conn: sqlite3.Connection, table: str, columns: str, make: Callable[[Sequence[Any]], T]
@@ -239,6 +239,18 @@ class ById(Mapping[str, T]):
                 raise KeyError(key)
             got = self._memo[key] = decoded(self.make, row)
         return got
+
+    def having(self, keys: Iterable[str]) -> list[str]:
+        """Those of ``keys`` that are ids of the table, once each, in order; the records of those
+        not yet read are read together, in one query per 500."""
+        wanted = list(dict.fromkeys(keys))
+        unread = [k for k in wanted if k not in self._memo]
+        for first in range(0, len(unread), 500):
+            chunk = unread[first : first + 500]
+            sql = f"SELECT {self.columns} FROM {self.table} WHERE id IN ({','.join('?' * len(chunk))})"
+            for row in self.conn.execute(sql, chunk):
+                self._memo[row[0]] = decoded(self.make, row)
+        return [k for k in wanted if k in self._memo]
 
     def __iter__(self) -> Iterator[str]:
         return (r[0] for r in self.conn.execute(f"SELECT id FROM {self.table} ORDER BY pos"))
