@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from pakru.store import fresh
+from conftest import SHIPPED
+from pakru.store import build, fresh, fts
 from pakru.store.open import open_store
 from pakru.store.rows import StaleCache
 
@@ -242,3 +243,34 @@ def test_known_events_reads_them_together_once_each(fixture_store) -> None:  # t
     assert fixture_store.known_events(["embargo-lifted"]) == ["embargo-lifted"]
     assert fixture_store.dataset.event_by_id["heli-delivery"].id == "heli-delivery"
     assert not [q for q in queries if "FROM events" in q]
+
+
+def test_words_are_counted_alike_in_one_batch_or_many(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """fts_vocab's claim counts: the same when the words of many small batches are written out
+    every few words (fts.WORDS_KEPT) as when one batch's are written once at the end."""
+
+    def vocabulary(cache: Path) -> list[tuple[str, int, int, str]]:
+        monkeypatch.setenv("PAKRU_CACHE_DIR", str(cache))
+        store = open_store(SHIPPED)
+        try:
+            return store.conn.execute("SELECT word, len, docs, stem FROM fts_vocab ORDER BY word").fetchall()
+        finally:
+            store.conn.close()
+
+    monkeypatch.setenv("PAKRU_BUILD_WORKER", "0")
+    whole = vocabulary(tmp_path / "whole")
+    flushes: list[int] = []
+    flush = fts.Indexer.flush
+
+    def counted(self: fts.Indexer) -> None:
+        flushes.append(len(self.words))
+        flush(self)
+
+    monkeypatch.setattr(build, "BATCH", 25)
+    monkeypatch.setattr(fts, "WORDS_KEPT", 40)
+    monkeypatch.setattr(fts.Indexer, "flush", counted)
+    assert vocabulary(tmp_path / "batched") == whole
+    assert len(flushes) > 10 and len(whole) > 1000
+    assert [w for w, _n, docs, _s in whole if w == "russia"] and max(d for _w, _n, d, _s in whole) > 100

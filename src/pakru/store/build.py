@@ -25,6 +25,8 @@ Progress = Callable[[str, int, int], None]  # stage ("reading", "indexing"), don
 # The dataset's key, its files' signature and its source texts' (name, size, time, digest)
 Identity = Callable[[], tuple[str, Any, list[tuple[str, int, int | None, bytes]]]]
 _KIND = {k: i for i, k in enumerate(KINDS)}
+# A claim as plain values, for values_of()
+Values = tuple[Any, ...]
 _BASIS = {b: i for i, b in enumerate(DATE_BASES)}
 
 
@@ -54,6 +56,7 @@ class _Sink:
         self.inline = False
         self.text_from: int | None = None  # the first claim whose text is indexed at the end
         self.text_rows: list[tuple[int, tuple[str, ...]]] = []
+        self.index = fts.Indexer(conn)
 
     def claims_begin(self, complete: set[str]) -> None:
         self.inline = {"sources", "topics", "events", "actors"} <= complete
@@ -122,68 +125,85 @@ class _Sink:
     checks_ids = True
 
     def add(self, claim: Claim, quote_line: int, quote_column: int, at: tuple[int, int, int]) -> None:
+        self.add_values(values_of(claim), quote_line, quote_column, at)
+
+    def add_values(
+        self, values: Values, quote_line: int, quote_column: int, at: tuple[int, int, int]
+    ) -> None:
+        """add() of a claim as values_of() gives it (what worker.py's child is sent)."""
+        cid, source_id, date_text, start, end, basis_name, kind_name, summary, quote = values[:9]
+        topics, actors, note, event, stance = values[9:]
         self.n += 1
         n = self.n
-        source = self.number(self.sources, claim.source)
+        source = self.number(self.sources, source_id)
         pub = self.pub.get(source)
         if pub is None:
             self.late_pub, pub = True, 0
-        date = claim.date
-        date_text = None if date is None else date.text
-        topics, actors = SEP.join(claim.topics), SEP.join(claim.actors)
-        basis = _BASIS[claim.date_basis]
-        fields: tuple[object, ...] = (
-            claim.id,
-            claim.source,
+        basis, kind = _BASIS[basis_name], _KIND[kind_name]
+        fields = (
+            cid,
+            source_id,
             date_text,
             basis,
-            _KIND[claim.kind],
-            topics,
-            actors,
+            kind,
+            SEP.join(topics),
+            SEP.join(actors),
+            note,
+            event,
+            stance,
         )
-        fields += (claim.date_note, claim.event, claim.stance)
         self.rows.append(
             (
                 n,
-                claim.id,
+                cid,
                 source,
                 date_text,
-                None if date is None else date.start.toordinal(),
-                None if date is None else date.end.toordinal(),
+                start,
+                end,
                 pub,
                 basis,
-                _KIND[claim.kind],
-                claim.summary,  # deflated with the quote when the batch is written
-                claim.quote,
-                numbers(self.topics, claim.topics),
-                numbers(self.actors, claim.actors),
-                claim.date_note,
-                None if claim.event is None else self.number(self.events, claim.event),
-                claim.stance,
+                kind,
+                summary,  # deflated with the quote when the batch is written
+                quote,
+                numbers(self.topics, topics),
+                numbers(self.actors, actors),
+                note,
+                None if event is None else self.number(self.events, event),
+                stance,
                 fields,  # made claim_crc when the texts are deflated
             )
         )
-        for t in dict.fromkeys(claim.topics):
+        for t in dict.fromkeys(topics):
             self.topic_rows.append((self.number(self.topics, t), n))
         self.quote_rows.append((n, quote_line, quote_column, *at))
         if self.text_from is None:
-            self._text(n, claim)
+            self._text(n, source_id, summary, quote, topics, actors, event)
         if len(self.rows) >= BATCH:
             self.flush()
 
-    def _text(self, n: int, claim: Claim) -> None:
+    def _text(
+        self,
+        n: int,
+        source_id: str,
+        summary: str,
+        quote: str,
+        topic_ids: tuple[str, ...],
+        actors: tuple[str, ...],
+        event_id: str | None,
+    ) -> None:
         records = self.records
-        source = records["sources"].get(claim.source)
-        topics = [records["topics"].get(t) for t in claim.topics]
-        event = None if claim.event is None else records["events"].get(claim.event)
-        if not self.inline or source is None or None in topics or (claim.event is not None and event is None):
+        source = records["sources"].get(source_id)
+        topics = [records["topics"].get(t) for t in topic_ids]
+        event = None if event_id is None else records["events"].get(event_id)
+        if not self.inline or source is None or None in topics or (event_id is not None and event is None):
             self.text_from = n  # a record it names comes later: this claim's text and the rest at the end
             return
-        self.text_rows.append((n, fts.row_text(claim, source, topics, self.aliases, event)))  # type: ignore[arg-type]
+        texts = fts.texts(summary, quote, actors, source, topics, self.aliases, event)  # type: ignore[arg-type]
+        self.text_rows.append((n, texts))
 
     def flush(self) -> None:
         conn = self.conn
-        fts.insert(conn, self.text_rows)
+        self.index.insert(self.text_rows)
         self.text_rows = []
         packer = self.packer
         if packer is None:
@@ -239,6 +259,19 @@ class _Sink:
             no = self.sources.get(source_id)
             rows = self.conn.execute(sql, (no,)).fetchall() if no is not None else []
             yield [(cid, unpack(text, inflate)[1], line, col) for cid, text, line, col in rows]
+
+
+def values_of(claim: Claim) -> Values:
+    """A claim as plain values: id, source, date (text, first and last day's ordinals), date basis,
+    kind, summary, quote, topics, actors, date note, event, stance. What worker.py sends its child:
+    tuples of text and numbers pickle and unpickle several times faster than records (whose
+    pickling calls Python per claim and per date)."""
+    date = claim.date
+    if date is None:
+        day: tuple[Any, ...] = (None, None, None)
+    else:
+        day = (date.text, date.start.toordinal(), date.end.toordinal())
+    return (claim.id, claim.source, *day, *claim[3:])
 
 
 def build(
@@ -301,7 +334,8 @@ def complete(
         conn.execute(SOURCE_INDEX)
     _script(conn, INDEXES)
     if sink.text_from is not None:
-        _index_text(conn, parts, sink.text_from, progress)
+        _index_text(conn, sink.index, parts, sink.text_from, progress)
+    sink.index.flush()
     fts.finish(conn)
     _script(conn, STATS)
     key, stat, texts = identity()
@@ -330,7 +364,9 @@ def _script(conn: sqlite3.Connection, sql: str) -> None:
             statement = ""
 
 
-def _index_text(conn: sqlite3.Connection, parts: Parts, first: int, progress: Progress | None) -> None:
+def _index_text(
+    conn: sqlite3.Connection, index: fts.Indexer, parts: Parts, first: int, progress: Progress | None
+) -> None:
     """The full-text rows of the claims from ``first`` on, from the rows read back."""
     sources = {s.id: s for s in parts.sources}
     topics = {t.id: t for t in parts.topics}
@@ -349,7 +385,7 @@ def _index_text(conn: sqlite3.Connection, parts: Parts, first: int, progress: Pr
             texts.append(
                 (row[0], fts.row_text(c, sources[c.source], [topics[t] for t in c.topics], aliases, event))
             )
-        fts.insert(conn, texts)
+        index.insert(texts)
         done += len(batch)
         if progress is not None:
             progress("indexing", done, total - first + 1)

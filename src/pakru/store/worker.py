@@ -1,7 +1,8 @@
 """The first run of a large dataset on two cores: this process reads and validates the YAML, a
 child process writes the database (deflating the texts, checksums, SQLite's inserts and its
 full-text index). Each claim is validated here exactly as in one process (load.stream, the same
-builder); the child is the ClaimSink of build.py, fed a batch at a time through a pipe.
+builder); the child is the ClaimSink of build.py, fed a batch at a time through a pipe, each
+claim as build.values_of's plain values.
 
 Reading is a little over half of a first run and writing the rest: 100,000 claims took 30 s
 in one process and 19 s in two. A small dataset is built in this process: below MIN_BYTES a
@@ -98,11 +99,11 @@ class _ToChild:
         self, out: Connection, back: Connection, identity: build.Identity, progress: build.Progress | None
     ) -> None:
         self.out, self.back, self.identity, self.progress = out, back, identity, progress
-        self.batch: list[tuple[Claim, int, int, tuple[int, int, int]]] = []
+        self.batch: list[tuple[build.Values, int, int, tuple[int, int, int]]] = []
         self.key: Any = None  # identity(), once computed
 
     def add(self, claim: Claim, quote_line: int, quote_column: int, at: tuple[int, int, int]) -> None:
-        self.batch.append((claim, quote_line, quote_column, at))
+        self.batch.append((build.values_of(claim), quote_line, quote_column, at))
         if len(self.batch) >= build.BATCH:
             self._send_batch()
 
@@ -189,8 +190,9 @@ def _serve(file: str, inbox: Connection, outbox: Connection, parents: tuple[Conn
             except EOFError:
                 return  # the parent stopped: it removes the file
             if kind == "add_many":
+                add = sink.add_values
                 for args in value:
-                    sink.add(*args)
+                    add(*args)
             elif kind == "add_record":
                 sink.add_record(*value)
             elif kind == "claims_begin":
