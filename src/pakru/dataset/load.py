@@ -150,6 +150,7 @@ def stream(
 SECTIONS: dict[str, tuple[str, Callable[[Reader, Node], Any], str, bool]] = {}
 # The fields of a claim that name another record, in the order their problems are reported
 REFERENCES = (("source", "sources"), ("topics", "topics"), ("actors", "actors"), ("event", "events"))
+_BEFORE_CLAIMS = frozenset(section for _field, section in REFERENCES)
 
 
 class _Builder:
@@ -220,6 +221,8 @@ class _Builder:
         self.claims += 1
 
     def _references(self, claim: Claim, m: Map) -> None:
+        if self._all_known(claim):
+            return
         n, ctx = self.claims, f"claim {claim.id}"
         for k, (field, section) in enumerate(REFERENCES):
             value = getattr(claim, field)
@@ -232,6 +235,19 @@ class _Builder:
                 continue
             for v in values:
                 self._check(n, k, ctx, field, v, node.line, node.column)
+
+    def _all_known(self, claim: Claim) -> bool:
+        """Whether every record the claim names was read already: nearly every claim of a dataset
+        whose sections come before its claims, checked here without a context or positions."""
+        seen = self.seen
+        if not self.closed >= _BEFORE_CLAIMS or claim.source not in seen["sources"]:
+            return False
+        if claim.event is not None and claim.event not in seen["events"]:
+            return False
+        topics, actors = seen["topics"], seen["actors"]
+        if not all(t in topics for t in claim.topics):
+            return False
+        return not actors or all(a in actors for a in claim.actors)
 
     def _check(self, n: int, k: int, ctx: str, field: str, value: str, line: int, column: int) -> None:
         section = REFERENCES[k][1]
