@@ -332,3 +332,20 @@ def test_an_irregular_verb_finds_its_other_forms(store) -> None:  # type: ignore
     assert verb_forms("lift") == ()
     hit = run(store, "Where did they hold the first exercise?").hits[0]
     assert hit.claim.id == "alpha-002" and hit.terms["hold"] == "held" and not hit.approximate
+
+
+def test_a_word_typed_short_finds_the_words_it_begins(store) -> None:  # type: ignore[no-untyped-def]
+    r = run(store, "helicop")  # no claim holds it; two words begin with it, none is a typo of it
+    assert ids(r)[0] in {"alpha-003", "beta-002"} and all(h.approximate for h in r.hits)
+    assert r.notices[0].startswith("no claim contains 'helicop'; showing matches for 'helicopter")
+    r = run(store, "Heli")  # completed (to "helicopters" and its synonyms), not a typo of "held"
+    assert r.hits and not any({"held", "help"} & set(h.terms.values()) for h in r.hits)
+    assert run(store, "Gwad").hits[0].terms == {"gwad": "gwadar"}
+    assert run(store, "Gwa").hits == ()  # under 4 letters: never completed
+
+
+def test_a_dataset_smaller_than_the_bound_is_searched_whole(shipped_store) -> None:  # type: ignore[no-untyped-def]
+    """ "Russia" and its synonyms and forms are in more claims together than the shipped dataset
+    has; it is still searched whole (no "searched the first ..." notice)."""
+    r = search(shipped_store, "Russia", query.Filters())
+    assert r.notices == () and len(r.hits) > 20

@@ -3,8 +3,8 @@
 A term is a word that is not a common word, a "quoted phrase", or the name of an actor or
 topic matched as a whole ("Islamic State"). Its alternatives: itself (stemmed by the index's
 porter tokenizer), its synonyms from the data, and for a word no claim holds, the dataset's
-words within its edit budget. Its weight is its BM25 inverse document frequency, counted in the
-claims' own texts.
+words it begins (a word typed short), or else those within its edit budget. Its weight is its
+BM25 inverse document frequency, counted in the claims' own texts.
 """
 
 from __future__ import annotations
@@ -59,6 +59,7 @@ def verb_forms(word: str) -> tuple[str, ...]:
 
 
 MAX_TYPOS = 5  # dataset words a misspelt word may stand for
+MIN_PREFIX = 4  # letters of a word typed short that it may be completed from ("heli"), as edit_budget
 
 
 class Term(Record):
@@ -205,7 +206,7 @@ def read_terms(conn: sqlite3.Connection, pieces: list[Piece]) -> tuple[list[Term
         )
         alternatives += [(SYNONYM, s) for s in synonyms]
         if not present and len(tokens) == 1 and not quoted and days is None:
-            typos = _typos(conn, tokens[0])
+            typos = _completions(conn, tokens[0]) or _typos(conn, tokens[0])
             stems.update(stems_of(conn, {w for w, _e in typos}))
             docs.update(_docs(conn, {stems[w] for w, _e in typos if w in stems}))
             for w, edits in typos:  # a misspelt name stands for the name's synonyms too ("Daesch": ISIS)
@@ -223,9 +224,24 @@ def read_terms(conn: sqlite3.Connection, pieces: list[Piece]) -> tuple[list[Term
         if days is not None:  # a year or decade: the claims dated then hold it too
             typed += in_period
         weight = idf(typed) * (len(content) if quoted else 1)
-        matches = sum(df(alt) for _k, alt in alternatives) + in_period
+        # at most every claim: the alternatives of "russia" (its synonyms, forms) overlap
+        matches = min(n_claims, sum(df(alt) for _k, alt in alternatives) + in_period)
         terms.append(Term(" ".join(tokens), weight, tuple(alternatives), present, matches, days))
     return terms, tuple(ignored)
+
+
+def _completions(conn: sqlite3.Connection, word: str) -> list[tuple[str, int]]:
+    """The dataset words that a word no claim holds begins ("helicop": "helicopters"), the most
+    common first, as one edit each: a word typed short is more likely cut than misspelt, and its
+    typos ("heli": "held", "help") are not what was meant."""
+    if len(word) < MIN_PREFIX or word.isdigit():
+        return []
+    rows = conn.execute(
+        "SELECT word, docs FROM fts_vocab WHERE word > ? AND word < ? ORDER BY docs DESC, word",
+        (word, word + "\U0010ffff"),
+    )
+    found = [w for w, _d in typed(rows, (str, int), "fts_vocab") if w not in STOPWORDS]
+    return [(w, 1) for w in found[:MAX_TYPOS]]
 
 
 def _typos(conn: sqlite3.Connection, word: str) -> list[tuple[str, int]]:
