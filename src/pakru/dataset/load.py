@@ -150,7 +150,7 @@ def stream(
 SECTIONS: dict[str, tuple[str, Callable[[Reader, Node], Any], str, bool]] = {}
 # The fields of a claim that name another record, in the order their problems are reported
 REFERENCES = (("source", "sources"), ("topics", "topics"), ("actors", "actors"), ("event", "events"))
-_BEFORE_CLAIMS = frozenset(section for _field, section in REFERENCES)
+NAMED_SECTIONS = frozenset(section for _field, section in REFERENCES)  # what a claim may name
 
 
 class _Builder:
@@ -240,7 +240,7 @@ class _Builder:
         """Whether every record the claim names was read already: nearly every claim of a dataset
         whose sections come before its claims, checked here without a context or positions."""
         seen = self.seen
-        if not self.closed >= _BEFORE_CLAIMS or claim.source not in seen["sources"]:
+        if not self.closed >= NAMED_SECTIONS or claim.source not in seen["sources"]:
             return False
         if claim.event is not None and claim.event not in seen["events"]:
             return False

@@ -15,7 +15,7 @@ from typing import Any
 
 from pakru import __version__
 from pakru.core.model import DATE_BASES, KINDS, Actor, Claim, Event, Source, Topic
-from pakru.dataset.load import Parts, stream
+from pakru.dataset.load import NAMED_SECTIONS, Parts, stream
 from pakru.store import fresh, fts, packing
 from pakru.store.rows import CLAIM_COLUMNS, CLAIM_FROM, SEP, Names, claim_crc, claims_of, numbers, row_crc
 from pakru.store.schema import APPLICATION_ID, ID_INDEX, INDEXES, SCHEMA_VERSION, SOURCE_INDEX, STATS, TABLES
@@ -59,7 +59,7 @@ class _Sink:
         self.index = fts.Indexer(conn)
 
     def claims_begin(self, complete: set[str]) -> None:
-        self.inline = {"sources", "topics", "events", "actors"} <= complete
+        self.inline = complete >= NAMED_SECTIONS
 
     def number(self, table: dict[str, int], key: str) -> int:
         got = table.get(key)
