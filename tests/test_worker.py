@@ -50,6 +50,34 @@ def test_a_child_builds_the_database_one_process_builds(
     assert any('INSERT INTO "claims"' in line for line in alone)
 
 
+def claims_first(text: str) -> str:
+    """The dataset with its claims section before the sections its claims name."""
+    sections: list[list[str]] = [[]]
+    for line in text.splitlines(keepends=True):
+        if line[:1].isalpha():
+            sections.append([])
+        sections[-1].append(line)
+    claims = [s for s in sections if s and s[0].startswith("claims:")]
+    rest = [s for s in sections if s not in claims]
+    return "".join("".join(s) for s in [rest[0], rest[1], *claims, *rest[2:]])
+
+
+def test_claims_before_their_sources_build_alike_with_a_child(
+    dataset_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The full-text rows of claims read before what they name are made at the end, from the
+    records the child was sent."""
+    in_order = build_with("0", dataset_copy.parent, tmp_path / "in-order", monkeypatch)
+    text = dataset_copy.read_text(encoding="utf-8")
+    reordered = claims_first(text)
+    assert reordered.index("claims:") < reordered.index("sources:") and len(reordered) == len(text)
+    dataset_copy.write_text(reordered, encoding="utf-8")
+    alone = build_with("0", dataset_copy.parent, tmp_path / "one", monkeypatch)
+    assert build_with("1", dataset_copy.parent, tmp_path / "two", monkeypatch) == alone
+    fts = [line for line in alone if "claim_fts" in line or "fts_vocab" in line]
+    assert fts and fts == [line for line in in_order if "claim_fts" in line or "fts_vocab" in line]
+
+
 def test_an_invalid_dataset_has_the_same_problems_with_a_child(
     dataset_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -283,9 +283,6 @@ class _Builder:
                     self.item(section, item)
             elif not (isinstance(node, Scalar) and node.is_null and not required):
                 r.add(node, "", section, f"expected a list, found {describe(node)}")
-        for ident, line, column, first in self.sink.duplicates():
-            message = f"duplicate claim id {ident!r} (first at line {first})"
-            problems.append(Problem(r.file, line, column, message, f"claim {ident}", "id"))
         self.closed.update(SECTIONS)
         for entry in self.pending:
             self._check(*entry)
@@ -296,6 +293,10 @@ class _Builder:
         sources = self.made["sources"]
         if check_quotes:  # even when other records are broken: every problem is reported at once
             _check_quotes(r, sources, self.sink, sources_dir)
+        # after the quotes: a sink writing a database may find them meanwhile (store/worker.py)
+        for ident, line, column, first in self.sink.duplicates():
+            message = f"duplicate claim id {ident!r} (first at line {first})"
+            problems.append(Problem(r.file, line, column, message, f"claim {ident}", "id"))
         if problems:
             raise DatasetError(sorted_problems(problems))
         return Parts(

@@ -1,8 +1,9 @@
 """Build a dataset's database: validate the YAML as load() does, streaming claims into SQLite.
 
 The claims go in as they are read, a batch at a time (executemany), so memory holds one batch,
-not the dataset. Indexes are made once the rows are in (a sort each), then the full-text index
-(fts.py) and the counts that compare and topics read.
+not the dataset; their quotes go aside to be checked (spool.py). Once the last claim is in
+(``prepare``): the indexes (a sort each), the full-text index (fts.py) and the counts that
+compare and topics read; once the dataset is found valid (``complete``): its key, committed.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 from pakru import __version__
 from pakru.core.model import DATE_BASES, KINDS, Actor, Claim, Event, Source, Topic
 from pakru.dataset.load import NAMED_SECTIONS, Parts, stream
-from pakru.store import fresh, fts, packing
+from pakru.store import fresh, fts, packing, spool
 from pakru.store.rows import CLAIM_COLUMNS, CLAIM_FROM, SEP, Names, claim_crc, claims_of, numbers, row_crc
 from pakru.store.schema import APPLICATION_ID, ID_INDEX, INDEXES, SCHEMA_VERSION, SOURCE_INDEX, STATS, TABLES
 
@@ -25,6 +26,8 @@ Progress = Callable[[str, int, int], None]  # stage ("reading", "indexing"), don
 # The dataset's key, its files' signature and its source texts' (name, size, time, digest)
 Identity = Callable[[], tuple[str, Any, list[tuple[str, int, int | None, bytes]]]]
 _KIND = {k: i for i, k in enumerate(KINDS)}
+# What complete() needs of the Parts: the dataset file, its sources folder, its claims' number
+Where = tuple[str, str, int]
 # A claim as plain values, for values_of()
 Values = tuple[Any, ...]
 _BASIS = {b: i for i, b in enumerate(DATE_BASES)}
@@ -47,7 +50,9 @@ class _Sink:
         self.actors: dict[str, int] = {}  # every name claims give (undeclared ones too, when none are)
         self.packer: packing.Packer | None = None  # made at the first batch, from its texts
         self.late_pub = False  # some claim came before its source: its pub is filled at the end
-        self.indexed = False
+        self.quotes_kept = spool.QuoteSpool()  # of the claims given to add(), not add_values()
+        self.found_duplicates: list[tuple[str, int, int, int]] | None = None  # once looked for
+        self.prepared = False
         # The full-text rows are made as the claims come, from the records read before them;
         # from the first claim that names one not read yet (or when a section it may name comes
         # after the claims), they are made at the end instead, from the rows read back.
@@ -125,6 +130,7 @@ class _Sink:
     checks_ids = True
 
     def add(self, claim: Claim, quote_line: int, quote_column: int, at: tuple[int, int, int]) -> None:
+        self.quotes_kept.add(claim.source, claim.id, claim.quote, quote_line, quote_column)
         self.add_values(values_of(claim), quote_line, quote_column, at)
 
     def add_values(
@@ -175,7 +181,7 @@ class _Sink:
         )
         for t in dict.fromkeys(topics):
             self.topic_rows.append((self.number(self.topics, t), n))
-        self.quote_rows.append((n, quote_line, quote_column, *at))
+        self.quote_rows.append((n, *at))
         if self.text_from is None:
             self._text(n, source_id, summary, quote, topics, actors, event)
         if len(self.rows) >= BATCH:
@@ -214,7 +220,7 @@ class _Sink:
             rows.append((*r[:9], text, *r[11:-1], claim_crc(r[-1], text)))
         conn.executemany("INSERT INTO claims VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
         conn.executemany("INSERT INTO claim_topics VALUES (?,?)", self.topic_rows)
-        conn.executemany("INSERT INTO temp.quote_at VALUES (?,?,?,?,?,?)", self.quote_rows)
+        conn.executemany("INSERT INTO temp.claim_at VALUES (?,?,?,?)", self.quote_rows)
         self.rows, self.topic_rows, self.quote_rows = [], [], []
 
     def start_packing(self, texts: list[tuple[str, str]]) -> packing.Packer:
@@ -224,6 +230,11 @@ class _Sink:
 
     def duplicates(self) -> list[tuple[str, int, int, int]]:
         """Made with the unique index on claims(id); only when that fails, the ids it refused."""
+        if self.found_duplicates is None:
+            self.found_duplicates = self._duplicates()
+        return self.found_duplicates
+
+    def _duplicates(self) -> list[tuple[str, int, int, int]]:
         self.flush()
         try:
             self.conn.execute(ID_INDEX)
@@ -232,7 +243,7 @@ class _Sink:
             pass
         sql = (
             "SELECT c.id, q.id_line, q.id_col, q.claim_line "
-            "FROM claims c JOIN temp.quote_at q ON q.claim = c.rowid "
+            "FROM claims c JOIN temp.claim_at q ON q.claim = c.rowid "
             "WHERE c.id IN (SELECT id FROM claims GROUP BY id HAVING count(*) > 1) ORDER BY c.id, c.rowid"
         )
         out: list[tuple[str, int, int, int]] = []
@@ -245,20 +256,7 @@ class _Sink:
         return sorted(out, key=lambda d: (d[1], d[2]))
 
     def quotes(self, source_ids: Sequence[str]) -> Iterator[list[tuple[str, str, int, int]]]:
-        if not self.indexed:
-            self.flush()
-            self.conn.execute(SOURCE_INDEX)
-            self.indexed = True
-        sql = (
-            "SELECT c.id, c.text, q.line, q.col FROM claims c JOIN temp.quote_at q ON q.claim = c.rowid "
-            "WHERE c.source = ?"
-        )
-        inflate = packing.inflater(self.conn.execute("SELECT data FROM text_dict").fetchone()[0])
-        unpack = packing.unpack_with
-        for source_id in source_ids:
-            no = self.sources.get(source_id)
-            rows = self.conn.execute(sql, (no,)).fetchall() if no is not None else []
-            yield [(cid, unpack(text, inflate)[1], line, col) for cid, text, line, col in rows]
+        return self.quotes_kept.by_source(source_ids)
 
 
 def values_of(claim: Claim) -> Values:
@@ -288,8 +286,12 @@ def build(
     (worker.py does the same in two processes: this one reading, a child writing.)
     """
     sink = begin(conn)
-    parts = stream(events_path, sink, progress=reading(progress))
-    complete(conn, sink, parts, identity, progress)
+    try:
+        parts = stream(events_path, sink, progress=reading(progress))
+    finally:
+        sink.quotes_kept.close()
+    prepare(conn, sink, progress)
+    complete(conn, (parts.path, parts.sources_dir, parts.claims), identity)
     return parts
 
 
@@ -308,36 +310,39 @@ def begin(conn: sqlite3.Connection) -> _Sink:
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     conn.execute("BEGIN")
     _script(conn, TABLES + fts.SCHEMA)
-    conn.execute(
-        "CREATE TEMP TABLE quote_at(claim INTEGER PRIMARY KEY, line INTEGER, col INTEGER, "
-        "claim_line INTEGER, id_line INTEGER, id_col INTEGER)"
+    conn.execute(  # where each claim and its id are, should its id be a duplicate
+        "CREATE TEMP TABLE claim_at(claim INTEGER PRIMARY KEY, claim_line INTEGER, id_line INTEGER, "
+        "id_col INTEGER)"
     )
     return _Sink(conn)
 
 
-def complete(
-    conn: sqlite3.Connection,
-    sink: _Sink,
-    parts: Parts,
-    identity: Identity,
-    progress: Progress | None,
-) -> None:
-    """Once every claim is in: the indexes, the full-text index, the counts, the key; committed."""
-    sink.flush()
+def prepare(conn: sqlite3.Connection, sink: _Sink, progress: Progress | None) -> None:
+    """Once every claim and record is in (the dataset not yet known valid): duplicate ids looked
+    for, the indexes, the full-text index, the counts."""
+    if sink.prepared:
+        return
+    sink.prepared = True
+    if sink.duplicates():
+        return  # the dataset is invalid: it will not be completed
     if sink.packer is None:  # no claims
         sink.start_packing([])
     conn.executemany("INSERT INTO actor_names VALUES (?, ?)", [(n, a) for a, n in sink.actors.items()])
-    conn.execute("DROP TABLE temp.quote_at")
+    conn.execute("DROP TABLE temp.claim_at")
     if sink.late_pub:
         conn.execute("UPDATE claims SET pub = (SELECT pub FROM sources WHERE sources.no = claims.source)")
-    if not sink.indexed:
-        conn.execute(SOURCE_INDEX)
+    conn.execute(SOURCE_INDEX)
     _script(conn, INDEXES)
     if sink.text_from is not None:
-        _index_text(conn, sink.index, parts, sink.text_from, progress)
+        _index_text(conn, sink, sink.text_from, progress)
     sink.index.flush()
     fts.finish(conn)
     _script(conn, STATS)
+
+
+def complete(conn: sqlite3.Connection, where: Where, identity: Identity) -> None:
+    """Once the dataset is valid (and prepare() done): its key, where it is; committed."""
+    path, sources_dir, claims = where
     key, stat, texts = identity()
     conn.executemany("INSERT INTO source_files VALUES (?, ?, ?, ?)", texts)
     meta = {
@@ -345,9 +350,9 @@ def complete(
         "pakru": __version__,
         "key": key,
         "stat": "" if stat is None else fresh.as_text(stat),
-        "dataset": parts.path,
-        "sources_dir": os.path.abspath(parts.sources_dir),
-        "claims": str(parts.claims),
+        "dataset": path,
+        "sources_dir": os.path.abspath(sources_dir),
+        "claims": str(claims),
     }
     conn.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
     conn.execute("COMMIT")
@@ -364,15 +369,10 @@ def _script(conn: sqlite3.Connection, sql: str) -> None:
             statement = ""
 
 
-def _index_text(
-    conn: sqlite3.Connection, index: fts.Indexer, parts: Parts, first: int, progress: Progress | None
-) -> None:
+def _index_text(conn: sqlite3.Connection, sink: _Sink, first: int, progress: Progress | None) -> None:
     """The full-text rows of the claims from ``first`` on, from the rows read back."""
-    sources = {s.id: s for s in parts.sources}
-    topics = {t.id: t for t in parts.topics}
-    events = {e.id: e for e in parts.events}
-    aliases = {a.name: a.aliases for a in parts.actors}
-    total = parts.claims
+    index, records, aliases, total = sink.index, sink.records, sink.aliases, sink.n
+    sources, topics, events = records["sources"], records["topics"], records["events"]
     cursor = conn.cursor()  # a second cursor reads while the first writes the index
     sql = f"SELECT {CLAIM_COLUMNS} FROM {CLAIM_FROM} WHERE claims.rowid >= ? ORDER BY claims.rowid"
     rows = cursor.execute(sql, (first,))
@@ -381,10 +381,11 @@ def _index_text(
     while batch := rows.fetchmany(BATCH):
         texts = []
         for row, c in zip(batch, claims_of(batch, names), strict=True):
-            event = events[c.event] if c.event is not None else None
-            texts.append(
-                (row[0], fts.row_text(c, sources[c.source], [topics[t] for t in c.topics], aliases, event))
-            )
+            source, its_topics = sources.get(c.source), [topics.get(t) for t in c.topics]
+            event = events.get(c.event) if c.event is not None else None
+            if source is None or None in its_topics or (c.event is not None and event is None):
+                continue  # it names a record the dataset lacks: invalid, never committed
+            texts.append((row[0], fts.row_text(c, source, its_topics, aliases, event)))  # type: ignore[arg-type]
         index.insert(texts)
         done += len(batch)
         if progress is not None:

@@ -5,8 +5,10 @@ builder); the child is the ClaimSink of build.py, fed a batch at a time through 
 claim as build.values_of's plain values.
 
 Reading is a little over half of a first run and writing the rest: 100,000 claims took 30 s
-in one process and 19 s in two. A small dataset is built in this process: below MIN_BYTES a
-child costs more than it saves. PAKRU_BUILD_WORKER=0 never starts one, =1 always does.
+in one process and 19 s in two. Once the last claim is sent, the child looks for duplicate ids
+and makes the indexes while this process checks the quotes, which it kept aside (spool.py). A
+small dataset is built in this process: below MIN_BYTES a child costs more than it saves.
+PAKRU_BUILD_WORKER=0 never starts one, =1 always does.
 
 The messages are pickled by multiprocessing, between this process and its own child over a
 private pipe; the database holds no pickle (tests/test_cache_robustness.py). The child ignores
@@ -18,15 +20,17 @@ once the child has committed and closed it.
 from __future__ import annotations
 
 import os
+import queue
 import signal
 import sqlite3
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pakru.dataset.load import Parts, stream
-from pakru.store import build
+from pakru.store import build, spool
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -34,6 +38,10 @@ if TYPE_CHECKING:
     from pakru.core.model import Claim
 
 MIN_BYTES = 8 * 1024 * 1024  # ~18,000 claims of the usual shape: a few seconds in one process
+# Messages pickled and waiting for the pipe (~0.6 MB a batch of claims): the child's work comes in
+# bursts (a full-text segment written, merged), and one message in the pipe left either process
+# waiting for the other: 27 s of a million-claim build's 103 s parse
+QUEUED = 24
 ENV = "PAKRU_BUILD_WORKER"
 
 
@@ -83,15 +91,20 @@ def build_file(
         child.join()
         return parts
     finally:
+        if child.is_alive():  # an invalid dataset, Ctrl-C, or an error of this process
+            child.terminate()  # first: a write the sender is blocked in then fails
+            child.join()
+        sink.stop()
         to_child.close()
         from_child.close()
-        if child.is_alive():  # an invalid dataset, Ctrl-C, or an error of this process
-            child.terminate()
-            child.join()
 
 
 class _ToChild:
-    """load.ClaimSink whose claims go to the child a batch at a time; what it asks, the child answers."""
+    """load.ClaimSink whose claims go to the child a batch at a time; what it asks, the child answers.
+
+    Messages are pickled here and written to the pipe by a thread of their own (blocked in the
+    write, it holds no GIL), up to QUEUED of them ahead of the child.
+    """
 
     checks_ids = True
 
@@ -101,8 +114,29 @@ class _ToChild:
         self.out, self.back, self.identity, self.progress = out, back, identity, progress
         self.batch: list[tuple[build.Values, int, int, tuple[int, int, int]]] = []
         self.key: Any = None  # identity(), once computed
+        self.quotes_kept = spool.QuoteSpool()  # checked here while the child prepares (spool.py)
+        self.claims_ended = False
+        self.queue: queue.Queue[bytes | None] = queue.Queue(QUEUED)
+        self.failed = False  # a write failed: the child ended
+        self.sender = threading.Thread(target=self._write, name="pakru-cache-sender", daemon=True)
+        self.sender.start()
+
+    def _write(self) -> None:
+        while (data := self.queue.get()) is not None:
+            if not self.failed:
+                try:
+                    self.out.send_bytes(data)
+                except OSError:
+                    self.failed = True  # the rest is taken and dropped: _send never waits on a full queue
+
+    def stop(self) -> None:
+        """The sender's end, once what is queued is written (or dropped: the child ended)."""
+        self.queue.put(None)
+        self.sender.join()
+        self.quotes_kept.close()
 
     def add(self, claim: Claim, quote_line: int, quote_column: int, at: tuple[int, int, int]) -> None:
+        self.quotes_kept.add(claim.source, claim.id, claim.quote, quote_line, quote_column)
         self.batch.append((build.values_of(claim), quote_line, quote_column, at))
         if len(self.batch) >= build.BATCH:
             self._send_batch()
@@ -114,24 +148,35 @@ class _ToChild:
     def claims_begin(self, complete: set[str]) -> None:
         self._send(("claims_begin", (complete,)))
 
+    def end_claims(self) -> None:
+        """The last claim is sent: the child looks for duplicate ids and makes the indexes
+        (build.prepare) while this process checks the quotes."""
+        if not self.claims_ended:
+            self.claims_ended = True
+            self._send_batch()
+            self._send(("claims_end", None))
+
+    def quotes(self, source_ids: Sequence[str]) -> Iterator[list[tuple[str, str, int, int]]]:
+        self.end_claims()
+        return self.quotes_kept.by_source(source_ids)
+
     def duplicates(self) -> list[tuple[str, int, int, int]]:
+        """Asked once the quotes are checked. The child is still making its indexes: meanwhile
+        this process hashes the dataset's files for the key, which the child asks for at its end
+        (the YAML was parsed to its end: it is no NUL bomb; the hash is wasted only if the dataset
+        is invalid)."""
+        self.end_claims()
+        if self.key is None:
+            self.key = self.identity()
         got: list[tuple[str, int, int, int]] = self.call("duplicates")
         return got
 
-    def quotes(self, source_ids: Sequence[str]) -> Iterator[list[tuple[str, str, int, int]]]:
-        """The child sends each source's quotes as it reads them: checked here meanwhile."""
-        self._send_batch()
-        self._send(("call", ("quotes", (list(source_ids),))))
-        for _ in source_ids:
-            yield self._answer()
-        self._answer()  # the end of the answer
-
     def complete(self, parts: Parts) -> None:
-        """The child completes the database; meanwhile this process hashes the files for its key
-        (the dataset is valid: the hash is not wasted), which the child asks for at its end."""
-        self._send_batch()
-        self._send(("call", ("complete", (parts,))))
-        self.key = self.identity()
+        """The child completes the database. It is sent where the dataset is, not the Parts: 20,000
+        sources' records were ~25 MB more in the child at its peak."""
+        self.end_claims()
+        where: build.Where = (parts.path, parts.sources_dir, parts.claims)
+        self._send(("call", ("complete", (where,))))
         self._answer()
 
     def call(self, name: str, *args: Any) -> Any:
@@ -159,13 +204,13 @@ class _ToChild:
             self._send(("add_many", batch))
 
     def _send(self, message: tuple[str, Any]) -> None:
-        try:
-            self.out.send(message)
-        except OSError:  # the child ended: the error it sent first says why
+        from multiprocessing.reduction import ForkingPickler
+
+        while self.failed:  # the child ended: the error it sent says why (else _receive raises)
             kind, value = self._receive()
             if kind == "error":
-                raise value from None
-            raise
+                raise value
+        self.queue.put(bytes(ForkingPickler.dumps(message)))
 
     def _receive(self) -> tuple[str, Any]:
         try:
@@ -197,19 +242,16 @@ def _serve(file: str, inbox: Connection, outbox: Connection, parents: tuple[Conn
                 sink.add_record(*value)
             elif kind == "claims_begin":
                 sink.claims_begin(*value)
+            elif kind == "claims_end":
+                build.prepare(conn, sink, _reporter(outbox))
             elif kind == "call":
                 name, args = value
                 if name == "complete":
-                    build.complete(conn, sink, args[0], _asker(inbox, outbox), _reporter(outbox))
+                    build.complete(conn, args[0], _asker(inbox, outbox))
                     conn.close()
                     outbox.send(("result", None))
                     return
-                if name == "quotes":
-                    for quotes in sink.quotes(*args):
-                        outbox.send(("result", quotes))
-                    outbox.send(("result", None))
-                else:
-                    outbox.send(("result", sink.duplicates()))
+                outbox.send(("result", sink.duplicates()))
     except BaseException as exc:  # any error is the parent's to report
         _send_error(outbox, exc)
     finally:
