@@ -40,7 +40,7 @@ class _Sink:
         self.conn = conn
         self.rows: list[tuple[Any, ...]] = []
         self.topic_rows: list[tuple[int, int]] = []
-        self.quote_rows: list[tuple[int, ...]] = []
+        self.claim_at_rows: list[tuple[int, ...]] = []
         self.n = 0
         # id -> number, given at first sight (a claim may name a source before it is read)
         self.sources: dict[str, int] = {}
@@ -181,7 +181,7 @@ class _Sink:
         )
         for t in dict.fromkeys(topics):
             self.topic_rows.append((self.number(self.topics, t), n))
-        self.quote_rows.append((n, *at))
+        self.claim_at_rows.append((n, *at))
         if self.text_from is None:
             self._text(n, source_id, summary, quote, topics, actors, event)
         if len(self.rows) >= BATCH:
@@ -220,8 +220,8 @@ class _Sink:
             rows.append((*r[:9], text, *r[11:-1], claim_crc(r[-1], text)))
         conn.executemany("INSERT INTO claims VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
         conn.executemany("INSERT INTO claim_topics VALUES (?,?)", self.topic_rows)
-        conn.executemany("INSERT INTO temp.claim_at VALUES (?,?,?,?)", self.quote_rows)
-        self.rows, self.topic_rows, self.quote_rows = [], [], []
+        conn.executemany("INSERT INTO temp.claim_at VALUES (?,?,?,?)", self.claim_at_rows)
+        self.rows, self.topic_rows, self.claim_at_rows = [], [], []
 
     def start_packing(self, texts: list[tuple[str, str]]) -> packing.Packer:
         zdict = packing.dictionary(texts)
