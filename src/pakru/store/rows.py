@@ -89,7 +89,7 @@ class Names:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self._tables: dict[str, dict[str, str]] = {}  # by the query that reads one: number -> name
-        self._inflate: Any = None  # a decompressor primed with text_dict, copied for each claim
+        self._zdict: bytes | None = None
         self._codes: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {}
 
     def topics(self, code: str) -> tuple[str, tuple[str, ...]]:
@@ -112,11 +112,11 @@ class Names:
             got = self._codes[(table_sql, code)] = (SEP.join(names), names)
         return got
 
-    def inflater(self) -> Any:
-        if self._inflate is None:
-            zdict = bytes(self.conn.execute("SELECT data FROM text_dict").fetchone()[0])
-            self._inflate = packing.inflater(zdict)
-        return self._inflate
+    def dictionary(self) -> bytes:
+        """The deflate dictionary of claims.text (table text_dict), read once."""
+        if self._zdict is None:
+            self._zdict = bytes(self.conn.execute("SELECT data FROM text_dict").fetchone()[0])
+        return self._zdict
 
 
 def numbers(table: dict[str, int], keys: Sequence[str]) -> str:
@@ -139,12 +139,14 @@ def claims_of(rows: Iterable[Sequence[Any]], names: Names) -> list[Claim]:
     """The Claims of rows of CLAIM_COLUMNS, or DamagedCache. The checksum (claim_crc) is of the
     names the numbers stand for: a damaged name table fails it too.
 
-    One loop, not a call per step: a whole timeline is decoded here (~12 µs a claim, not 23).
+    One loop, not a call per step: a whole timeline is decoded here (~8 µs a claim of the shipped
+    dataset, not 16).
     """
     out: list[Claim] = []
-    unpack, topics, actors = packing.unpack_with, names.topics, names.actors
+    append, make, inflate, split = out.append, tuple.__new__, packing.inflate, packing.split
+    topics, actors, bases, kinds = names.topics, names.actors, DATE_BASES, KINDS
     try:
-        inflate = names.inflater()
+        zdict = names.dictionary()
         for row in rows:
             _rowid, cid, source, date, basis, kind, text, tcode, acode, note, event, stance, crc = row
             topic_text, topic_ids = topics(tcode)
@@ -152,12 +154,11 @@ def claims_of(rows: Iterable[Sequence[Any]], names: Names) -> list[Claim]:
             fields = (cid, source, date, basis, kind, topic_text, actor_text, note, event, stance)
             if claim_crc(fields, text) != crc:
                 raise DamagedCache("a record does not match its checksum")
-            summary, quote = unpack(text, inflate)
+            summary, quote = split(inflate(text, zdict))
             when = None if date is None else _date(date)
-            b, k = DATE_BASES[basis], KINDS[kind]
-            out.append(
-                Claim(cid, source, when, b, k, summary, quote, topic_ids, actor_names, note, event, stance)
-            )
+            # Claim's fields in order, made as its tuple: no Python __new__ per claim
+            head = (cid, source, when, bases[basis], kinds[kind], summary, quote, topic_ids, actor_names)
+            append(make(Claim, (*head, note, event, stance)))
     except UNREADABLE as exc:
         raise DamagedCache(f"a record cannot be read: {type(exc).__name__}: {exc}") from None
     return out
