@@ -17,9 +17,9 @@ from typing import Any
 from pakru import __version__
 from pakru.core.model import DATE_BASES, KINDS, Actor, Claim, Event, Source, Topic
 from pakru.dataset.load import NAMED_SECTIONS, Parts, stream
-from pakru.store import fresh, fts, packing, spool
+from pakru.store import fresh, fts, packing, spool, tally
 from pakru.store.rows import CLAIM_COLUMNS, CLAIM_FROM, SEP, Names, claim_crc, claims_of, numbers, row_crc
-from pakru.store.schema import APPLICATION_ID, ID_INDEX, INDEXES, SCHEMA_VERSION, SOURCE_INDEX, STATS, TABLES
+from pakru.store.schema import APPLICATION_ID, ID_INDEX, INDEXES, SCHEMA_VERSION, SOURCE_INDEX, TABLES
 
 BATCH = 2000
 Progress = Callable[[str, int, int], None]  # stage ("reading", "indexing"), done, total
@@ -62,6 +62,7 @@ class _Sink:
         self.text_from: int | None = None  # the first claim whose text is indexed at the end
         self.text_rows: list[tuple[int, tuple[str, ...]]] = []
         self.index = fts.Indexer(conn)
+        self.tally = tally.Tally()
 
     def claims_begin(self, complete: set[str]) -> None:
         self.inline = complete >= NAMED_SECTIONS
@@ -146,6 +147,7 @@ class _Sink:
         if pub is None:
             self.late_pub, pub = True, 0
         basis, kind = _BASIS[basis_name], _KIND[kind_name]
+        event_no = None if event is None else self.number(self.events, event)
         fields = (
             cid,
             source_id,
@@ -174,13 +176,14 @@ class _Sink:
                 numbers(self.topics, topics),
                 numbers(self.actors, actors),
                 note,
-                None if event is None else self.number(self.events, event),
+                event_no,
                 stance,
                 fields,  # made claim_crc when the texts are deflated
             )
         )
-        for t in dict.fromkeys(topics):
-            self.topic_rows.append((self.number(self.topics, t), n))
+        topic_nos = [self.number(self.topics, t) for t in dict.fromkeys(topics)]
+        self.topic_rows.extend([(t, n) for t in topic_nos])
+        self.tally.add(topic_nos, source, event_no, start, stance)
         self.claim_at_rows.append((n, *at))
         if self.text_from is None:
             self._text(n, source_id, summary, quote, topics, actors, event)
@@ -220,6 +223,7 @@ class _Sink:
             rows.append((*r[:9], text, *r[11:-1], claim_crc(r[-1], text)))
         conn.executemany("INSERT INTO claims VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
         conn.executemany("INSERT INTO claim_topics VALUES (?,?)", self.topic_rows)
+        self.tally.flush(conn)
         conn.executemany("INSERT INTO temp.claim_at VALUES (?,?,?,?)", self.claim_at_rows)
         self.rows, self.topic_rows, self.claim_at_rows = [], [], []
 
@@ -309,7 +313,7 @@ def begin(conn: sqlite3.Connection) -> _Sink:
     conn.execute("PRAGMA cache_size = -32000")  # KiB
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     conn.execute("BEGIN")
-    _script(conn, TABLES + fts.SCHEMA)
+    _script(conn, TABLES + fts.SCHEMA + tally.TABLES)
     conn.execute(  # where each claim and its id are, should its id be a duplicate
         "CREATE TEMP TABLE claim_at(claim INTEGER PRIMARY KEY, claim_line INTEGER, id_line INTEGER, "
         "id_col INTEGER)"
@@ -337,7 +341,7 @@ def prepare(conn: sqlite3.Connection, sink: _Sink, progress: Progress | None) ->
         _index_text(conn, sink, sink.text_from, progress)
     sink.index.flush()
     fts.finish(conn)
-    _script(conn, STATS)
+    _script(conn, tally.FINISH)
 
 
 def complete(conn: sqlite3.Connection, where: Where, identity: Identity) -> None:

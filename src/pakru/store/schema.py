@@ -66,26 +66,7 @@ CREATE INDEX claims_event ON claims(event, {TIMELINE_KEY}) WHERE event IS NOT NU
 SOURCE_INDEX = "CREATE INDEX claims_source ON claims(source);"  # made first: the quote check uses it
 ID_INDEX = "CREATE UNIQUE INDEX claims_id ON claims(id);"  # made first: it finds duplicate ids
 
-# What compare and topics count, once, at build: (topic, source) -> claims, stance sum and count
-STATS = """
-CREATE TABLE topic_source(topic INTEGER NOT NULL, source INTEGER NOT NULL, claims INTEGER NOT NULL,
-    stance_sum INTEGER NOT NULL, stances INTEGER NOT NULL, PRIMARY KEY(topic, source)) WITHOUT ROWID;
-INSERT INTO topic_source
-    SELECT ct.topic, c.source, count(*), ifnull(sum(c.stance), 0), count(c.stance)
-    FROM claim_topics ct JOIN claims c ON c.rowid = ct.claim GROUP BY ct.topic, c.source;
-CREATE TABLE source_claims(source INTEGER PRIMARY KEY, claims INTEGER NOT NULL);
-INSERT INTO source_claims SELECT source, count(*) FROM claims GROUP BY source;
-CREATE TABLE topic_event(topic INTEGER NOT NULL, event INTEGER NOT NULL, sources INTEGER NOT NULL,
-    first INTEGER NOT NULL, PRIMARY KEY(topic, event)) WITHOUT ROWID;
-INSERT INTO topic_event
-    SELECT ct.topic, c.event, count(DISTINCT c.source), min(ifnull(c.lo, 10000000))
-    FROM claim_topics ct JOIN claims c ON c.rowid = ct.claim WHERE c.event IS NOT NULL
-    GROUP BY ct.topic, c.event;
-CREATE INDEX topic_event_shared ON topic_event(topic, first) WHERE sources > 1;
-CREATE TABLE event_sources(event INTEGER PRIMARY KEY, sources INTEGER NOT NULL);
-INSERT INTO event_sources
-    SELECT event, count(DISTINCT source) FROM claims WHERE event IS NOT NULL GROUP BY event;
-"""
+# What compare and topics count (topic_source, source_claims, topic_event, event_sources): tally.py
 
 # Every table a complete database has, with its columns: checked when one is opened
 EXPECTED = {
