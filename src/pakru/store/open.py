@@ -333,7 +333,7 @@ def _build(events_path: Path, file: Path, warn: Notify, progress: Progress | Non
     import gc
     import tempfile
 
-    from pakru.store import worker
+    from pakru.store import hasher, worker
     from pakru.store.build import build
 
     racy_before = time.time_ns() - fresh.RACY_NS
@@ -354,16 +354,22 @@ def _build(events_path: Path, file: Path, warn: Notify, progress: Progress | Non
     conn: sqlite3.Connection | None = None
     before = fresh.signature(events_path, every=True)
 
+    two_processes = worker.wanted(events_path)
+    # Beside a writing child, the files are hashed meanwhile by a process of their own (hasher.py)
+    hashing = hasher.Hasher(events_path, racy_before) if two_processes else None
+
     def identity() -> tuple[str, Any, list[tuple[str, int, int | None, bytes]]]:
         """The key of the bytes just validated, unless a file changed meanwhile (then none)."""
-        key = fresh.fingerprint(events_path)
-        texts = fresh.texts(events_path, racy_before)
+        if hashing is not None:
+            key, texts = hashing.result()
+        else:
+            key, texts = fresh.fingerprint(events_path), fresh.texts(events_path, racy_before)
         if fresh.signature(events_path, every=True) != before:
             return "changed while it was read", None, texts  # no fingerprint matches: rebuilt next run
         return key, fresh.signature(events_path, racy_before=racy_before), texts
 
     try:
-        if worker.wanted(events_path):
+        if two_processes:
             worker.build_file(tmp, events_path, identity, progress)
         else:
             conn = sqlite3.connect(tmp, isolation_level=None)
@@ -376,6 +382,8 @@ def _build(events_path: Path, file: Path, warn: Notify, progress: Progress | Non
         warn(f"pakru: warning: cannot write the cache in {file.parent}: {reason}; carrying on without it")
         return _in_memory(events_path, progress)
     finally:
+        if hashing is not None:
+            hashing.close()
         if conn is not None:
             conn.close()
         if tmp.exists():

@@ -162,9 +162,8 @@ class _ToChild:
 
     def duplicates(self) -> list[tuple[str, int, int, int]]:
         """Asked once the quotes are checked. The child is still making its indexes: meanwhile
-        this process hashes the dataset's files for the key, which the child asks for at its end
-        (the YAML was parsed to its end: it is no NUL bomb; the hash is wasted only if the dataset
-        is invalid)."""
+        this process gets the key of the dataset's files (hashed since the build began, hasher.py),
+        which the child asks for at its end."""
         self.end_claims()
         if self.key is None:
             self.key = self.identity()
