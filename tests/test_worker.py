@@ -172,6 +172,22 @@ def children(pid: int) -> list[int]:
     return found
 
 
+def cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+def writers(pid: int) -> list[int]:
+    """The forked writing child (its command line is its parent's), not hasher.py's process."""
+    return [c for c in children(pid) if cmdline(c) == cmdline(pid)]
+
+
+def hashers(pid: int) -> list[int]:
+    return [c for c in children(pid) if b"pakru.store" in cmdline(c) and b"-I" in cmdline(c)]
+
+
 def alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -196,7 +212,7 @@ def building(large: Path, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[byt
         cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
     )
     found: list[int] = []
-    wait_for(lambda: proc.poll() is not None or bool(found.extend(children(proc.pid)) or found))
+    wait_for(lambda: proc.poll() is not None or bool(found.extend(writers(proc.pid)) or found))
     assert proc.poll() is None, proc.communicate()
     yield proc, found[0]
     if proc.poll() is None:
@@ -209,12 +225,16 @@ def test_ctrl_c_stops_both_processes_and_leaves_no_file(
     building: tuple[subprocess.Popen[bytes], int], tmp_path: Path
 ) -> None:
     proc, child = building
-    time.sleep(0.3)  # well into the build
+    found: list[int] = []  # hasher.py's process, if seen still hashing
+    deadline = time.monotonic() + 0.3  # well into the build
+    while time.monotonic() < deadline:
+        found.extend(hashers(proc.pid))
+        time.sleep(0.02)
     os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C: to the parent and the child
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == 130 and out == b"", err
     assert b"Traceback" not in err
-    wait_for(lambda: not alive(child), 10)
+    wait_for(lambda: not alive(child) and not any(map(alive, found)), 10)
     assert list(tmp_path.iterdir()) == []
 
 

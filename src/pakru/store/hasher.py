@@ -41,7 +41,7 @@ Texts = list[tuple[str, int, int | None, bytes]]  # as fresh.texts gives them
 
 
 class Hasher:
-    """fingerprint() and texts() of a dataset, started now, asked for by result().
+    """fingerprint() and texts() of a dataset, begun by start(), asked for by result().
 
     A thread of this process reads the answer as soon as it comes (blocked in the read, it holds
     no GIL), so that the process ends then, not at the build's end, when memory peaks.
@@ -52,10 +52,15 @@ class Hasher:
         self.proc: subprocess.Popen[bytes] | None = None
         self.out: bytes | None = None
         self.reader: threading.Thread | None = None
+
+    def start(self) -> None:
+        """The process started (unless it cannot be: then result() hashes here)."""
+        if self.proc is not None:
+            return
         home = str(Path(pakru.__file__).resolve().parent.parent)
         try:
             self.proc = subprocess.Popen(
-                [sys.executable, "-I", "-c", SCRIPT, home, str(events_path), str(racy_before)],
+                [sys.executable, "-I", "-c", SCRIPT, home, str(self.events_path), str(self.racy_before)],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,

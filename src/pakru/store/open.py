@@ -370,7 +370,9 @@ def _build(events_path: Path, file: Path, warn: Notify, progress: Progress | Non
 
     try:
         if two_processes:
-            worker.build_file(tmp, events_path, identity, progress)
+            worker.build_file(
+                tmp, events_path, identity, progress, meanwhile=None if hashing is None else hashing.start
+            )
         else:
             conn = sqlite3.connect(tmp, isolation_level=None)
             build(conn, events_path, identity, progress=progress)

@@ -25,7 +25,7 @@ import signal
 import sqlite3
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -66,9 +66,16 @@ def _cores() -> int:
 
 
 def build_file(
-    file: Path, events_path: Path, identity: build.Identity, progress: build.Progress | None
+    file: Path,
+    events_path: Path,
+    identity: build.Identity,
+    progress: build.Progress | None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> Parts:
-    """build.build() into the database ``file``, its writing done by a child process."""
+    """build.build() into the database ``file``, its writing done by a child process.
+
+    ``meanwhile()`` is called once the child is started (hasher.py's process, started after the
+    fork so that neither inherits the other's pipes)."""
     import multiprocessing
 
     # fork where it is safe and quick; spawn elsewhere (macOS, Windows), which imports pakru anew
@@ -84,6 +91,8 @@ def build_file(
     child.start()
     from_parent.close()
     to_parent.close()
+    if meanwhile is not None:
+        meanwhile()
     sink = _ToChild(to_child, from_child, identity, progress)
     try:
         parts = stream(events_path, sink, progress=build.reading(progress))
