@@ -12,6 +12,7 @@ import pytest
 from conftest import FIXTURE, ROOT, SHIPPED
 from pakru.store import tally
 from pakru.store.open import open_store
+from pakru.store.schema import UNDATED_LO
 
 # The counts as the database's own claims give them: what the tally must equal
 ORACLE = {
@@ -96,5 +97,5 @@ def test_a_tally_adds_across_batches() -> None:
     t.add([1], 9, 4, None, None)  # undated: after every real day
     t.flush(conn)
     assert conn.execute("SELECT first FROM temp.topic_event_source WHERE event = 4").fetchone() == (
-        tally.NO_DAY,
+        UNDATED_LO,
     )

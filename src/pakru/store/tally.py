@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from pakru.store.schema import UNDATED_LO
+
 TABLES = """
 CREATE TABLE topic_source(topic INTEGER NOT NULL, source INTEGER NOT NULL, claims INTEGER NOT NULL,
     stance_sum INTEGER NOT NULL, stances INTEGER NOT NULL, PRIMARY KEY(topic, source)) WITHOUT ROWID;
@@ -47,7 +49,6 @@ ADD_TOPIC_EVENT = (
     "DO UPDATE SET first = min(first, excluded.first)"
 )
 ADD_EVENT = "INSERT OR IGNORE INTO temp.event_source VALUES (?, ?)"
-NO_DAY = 10_000_000  # an undated claim's first day: after every real one (schema.UNDATED_LO)
 
 
 class Tally:
@@ -75,7 +76,7 @@ class Tally:
         if event is None:
             return
         self.event_source.add((event, source))
-        first = NO_DAY if lo is None else lo
+        first = UNDATED_LO if lo is None else lo  # an undated claim's: after every real day
         by_event = self.topic_event
         for topic in topics:
             key = (topic, event, source)
