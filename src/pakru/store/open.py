@@ -354,9 +354,8 @@ def _build(events_path: Path, file: Path, warn: Notify, progress: Progress | Non
     conn: sqlite3.Connection | None = None
     before = fresh.signature(events_path, every=True)
 
-    two_processes = worker.wanted(events_path)
-    # Beside a writing child, the files are hashed meanwhile by a process of their own (hasher.py)
-    hashing = hasher.Hasher(events_path, racy_before) if two_processes else None
+    # Beside a writing child (worker.py), the files are hashed meanwhile by a process of their own
+    hashing = hasher.Hasher(events_path, racy_before) if worker.wanted(events_path) else None
 
     def identity() -> tuple[str, Any, list[tuple[str, int, int | None, bytes]]]:
         """The key of the bytes just validated, unless a file changed meanwhile (then none)."""
@@ -369,10 +368,8 @@ def _build(events_path: Path, file: Path, warn: Notify, progress: Progress | Non
         return key, fresh.signature(events_path, racy_before=racy_before), texts
 
     try:
-        if two_processes:
-            worker.build_file(
-                tmp, events_path, identity, progress, meanwhile=None if hashing is None else hashing.start
-            )
+        if hashing is not None:
+            worker.build_file(tmp, events_path, identity, progress, meanwhile=hashing.start)
         else:
             conn = sqlite3.connect(tmp, isolation_level=None)
             build(conn, events_path, identity, progress=progress)

@@ -46,7 +46,7 @@ def inflate(data: bytes, zdict: bytes) -> str:
     stream, decompress() returns all of it, and eof says whether the stream ended
     (unused_data, whether bytes follow it).
     """
-    inflater = zlib.decompressobj(WBITS, zdict) if zdict else zlib.decompressobj(WBITS)
+    inflater = zlib.decompressobj(WBITS, *_primed(zdict))
     raw = inflater.decompress(data)
     if not inflater.eof or inflater.unused_data:
         raise ValueError("a claim's text is cut short or runs on")
