@@ -19,7 +19,7 @@ from pakru.core.model import DATE_BASES, KINDS, Actor, Claim, Event, Source, Top
 from pakru.dataset.load import NAMED_SECTIONS, Parts, stream
 from pakru.store import fresh, fts, packing, spool, tally
 from pakru.store.rows import CLAIM_COLUMNS, CLAIM_FROM, SEP, Names, claim_crc, claims_of, numbers, row_crc
-from pakru.store.schema import APPLICATION_ID, ID_INDEX, INDEXES, SCHEMA_VERSION, SOURCE_INDEX, TABLES
+from pakru.store.schema import APPLICATION_ID, ID_INDEX, INDEXES, SCHEMA_VERSION, TABLES
 
 BATCH = 2000
 Progress = Callable[[str, int, int], None]  # stage ("reading", "indexing"), done, total
@@ -335,7 +335,6 @@ def prepare(conn: sqlite3.Connection, sink: _Sink, progress: Progress | None) ->
     conn.execute("DROP TABLE temp.claim_at")
     if sink.late_pub:
         conn.execute("UPDATE claims SET pub = (SELECT pub FROM sources WHERE sources.no = claims.source)")
-    conn.execute(SOURCE_INDEX)
     _script(conn, INDEXES)
     if sink.text_from is not None:
         _index_text(conn, sink, sink.text_from, progress)

@@ -7,8 +7,9 @@ by the reading process, and the writing child waits ~10 s of it: a process at ni
 that idle time and little else. A new interpreter, not a fork: it inherits no pipe of the child
 (whose end of file tells the child its parent died), and imports only fresh.py's few modules.
 
-If it cannot start, fails or is not done in time, the parent hashes the files itself, as before;
-the key is still checked against the files' signature after (open.py, identity).
+If it is not started (a build in one process), cannot start or fails, result() hashes the files
+in this process, as before; the key is still checked against the files' signature after
+(open.py, identity).
 """
 
 from __future__ import annotations

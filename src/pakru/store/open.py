@@ -355,20 +355,18 @@ def _build(events_path: Path, file: Path, warn: Notify, progress: Progress | Non
     before = fresh.signature(events_path, every=True)
 
     # Beside a writing child (worker.py), the files are hashed meanwhile by a process of their own
-    hashing = hasher.Hasher(events_path, racy_before) if worker.wanted(events_path) else None
+    # (started then); in one process, hashing.result() hashes them here
+    hashing = hasher.Hasher(events_path, racy_before)
 
     def identity() -> tuple[str, Any, list[tuple[str, int, int | None, bytes]]]:
         """The key of the bytes just validated, unless a file changed meanwhile (then none)."""
-        if hashing is not None:
-            key, texts = hashing.result()
-        else:
-            key, texts = fresh.fingerprint(events_path), fresh.texts(events_path, racy_before)
+        key, texts = hashing.result()
         if fresh.signature(events_path, every=True) != before:
             return "changed while it was read", None, texts  # no fingerprint matches: rebuilt next run
         return key, fresh.signature(events_path, racy_before=racy_before), texts
 
     try:
-        if hashing is not None:
+        if worker.wanted(events_path):
             worker.build_file(tmp, events_path, identity, progress, meanwhile=hashing.start)
         else:
             conn = sqlite3.connect(tmp, isolation_level=None)
@@ -381,8 +379,7 @@ def _build(events_path: Path, file: Path, warn: Notify, progress: Progress | Non
         warn(f"pakru: warning: cannot write the cache in {file.parent}: {reason}; carrying on without it")
         return _in_memory(events_path, progress)
     finally:
-        if hashing is not None:
-            hashing.close()
+        hashing.close()
         if conn is not None:
             conn.close()
         if tmp.exists():
