@@ -274,3 +274,30 @@ def test_words_are_counted_alike_in_one_batch_or_many(
     assert vocabulary(tmp_path / "batched") == whole
     assert len(flushes) > 10 and len(whole) > 1000
     assert [w for w, _n, docs, _s in whole if w == "russia"] and max(d for _w, _n, d, _s in whole) > 100
+
+
+def test_names_holding_the_index_separators_stay_whole(tmp_path: Path) -> None:
+    """A topic's or actor's names may hold " | " and " ; " (the separators of the full-text
+    columns): the synonym groups are made of the names as written, never of their pieces."""
+    import json
+    import shutil
+
+    from conftest import FIXTURE
+
+    shutil.copytree(FIXTURE, tmp_path / "data")
+    events = tmp_path / "data" / "events.yaml"
+    text = events.read_text(encoding="utf-8").replace('label: "Helicopters"', 'label: "|"')
+    text = text.replace('aliases: ["Bajwa"]', 'aliases: ["Bajwa | COAS ; chief"]')
+    events.write_text(text, encoding="utf-8")
+    store = open_store(events, use_cache=False)
+    sets = {
+        (tuple(json.loads(names)), topic)
+        for names, topic in store.conn.execute("SELECT names, topic FROM fts_name_sets")
+    }
+    assert (("helicopters", "|", "Mi-35", "Mi35", "Mi-35M"), 1) in sets
+    assert (("Qamar Javed Bajwa", "Bajwa | COAS ; chief"), 0) in sets
+    from pakru.core.textnorm import fold
+
+    groups = fts.synonym_groups(store.conn)  # folded names
+    assert any(fold("Bajwa | COAS ; chief") in g and fold("Qamar Javed Bajwa") in g for g in groups)
+    assert len(store.dataset.claims) == 11

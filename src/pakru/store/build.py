@@ -208,6 +208,7 @@ class _Sink:
             self.text_from = n  # a record it names comes later: this claim's text and the rest at the end
             return
         texts = fts.texts(summary, quote, actors, source, topics, self.aliases, event)  # type: ignore[arg-type]
+        self.index.names(topics, actors, self.aliases)  # type: ignore[arg-type]
         self.text_rows.append((n, texts))
 
     def flush(self) -> None:
@@ -389,6 +390,7 @@ def _index_text(conn: sqlite3.Connection, sink: _Sink, first: int, progress: Pro
             if source is None or None in its_topics or (c.event is not None and event is None):
                 continue  # it names a record the dataset lacks: invalid, never committed
             texts.append((row[0], fts.row_text(c, source, its_topics, aliases, event)))  # type: ignore[arg-type]
+            index.names(its_topics, c.actors, aliases)  # type: ignore[arg-type]
         index.insert(texts)
         done += len(batch)
         if progress is not None:

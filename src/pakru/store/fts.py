@@ -16,13 +16,15 @@
   in their own text, summary or quote (how rare it is: every claim of a topic carries the topic's
   aliases, which would make "CENTO" look common).
 - ``fts_synonyms``: the alias groups of the dataset's actors and topics (see ``synonym_groups``),
-  gathered by ``insert`` from the claims' topic and actor columns into ``fts_name_sets``.
+  gathered by ``Indexer.names`` from the claims' topics and actors into ``fts_name_sets`` (each
+  set as a JSON list: a name may hold any separator, and a set is never split from text).
 
 The builder gives an Indexer batches of rows, and calls ``finish`` once after the last.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from collections import Counter
@@ -108,6 +110,19 @@ class Indexer:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self.words: Counter[str] = Counter()
+        self.name_sets: set[tuple[tuple[str, ...], int]] = set()  # (names, is a topic's), each once
+        self.new_sets: list[tuple[str, int]] = []  # for fts_name_sets, at the next insert
+
+    def names(
+        self, topics: Sequence[Topic], actors: Sequence[str], actor_aliases: Mapping[str, tuple[str, ...]]
+    ) -> None:
+        """A claim's name sets, for synonym_groups: each topic's names, each actor's name and
+        aliases."""
+        sets = [(t.names, 1) for t in topics] + [((a, *actor_aliases.get(a, ())), 0) for a in actors]
+        for names_of in sets:
+            if names_of not in self.name_sets:
+                self.name_sets.add(names_of)
+                self.new_sets.append((json.dumps(names_of[0], ensure_ascii=False), names_of[1]))
 
     def insert(self, rows: Iterable[tuple[int, tuple[str, ...]]]) -> None:
         """One batch of claims: (rowid in ``claims``, row_text of the claim)."""
@@ -124,9 +139,10 @@ class Indexer:
         )
         folded = fold_many([" ".join(texts) for _rowid, texts in rows])
         self.words.update(chain.from_iterable(map(set, map(str.split, folded))))  # each claim once
-        name_sets = {(names, 1) for _r, texts in rows for names in texts[2].split(TOPIC_SEP) if names}
-        name_sets.update((names, 0) for _r, texts in rows for names in texts[3].split(TOPIC_SEP) if names)
-        conn.executemany("INSERT OR IGNORE INTO fts_name_sets(names, topic) VALUES (?, ?)", sorted(name_sets))
+        conn.executemany(
+            "INSERT OR IGNORE INTO fts_name_sets(names, topic) VALUES (?, ?)", sorted(self.new_sets)
+        )
+        self.new_sets = []
         if len(self.words) >= WORDS_KEPT:
             self.flush()
 
@@ -245,7 +261,7 @@ def synonym_groups(conn: sqlite3.Connection) -> list[list[str]]:
 
     groups: list[list[str]] = []
     for names_text, is_topic in conn.execute("SELECT names, topic FROM fts_name_sets"):
-        names = names_text.split(NAME_SEP)
+        names = json.loads(names_text)
         if not is_topic:
             groups.append(names)
             continue

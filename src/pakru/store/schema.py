@@ -1,8 +1,8 @@
 """The tables of a dataset's database (full-text search is in fts.py)."""
 
-SCHEMA_VERSION = "6"  # 2: an open start sorts by its end; 3: names indexed once, no kind index; 4: both;
+SCHEMA_VERSION = "7"  # 2: an open start sorts by its end; 3: names indexed once, no kind index; 4: both;
 # 5: a claim's topics and actors by number, its summary and quote deflated; 6: claims.crc of the
-# deflated texts (rows.claim_crc)
+# deflated texts (rows.claim_crc); 7: fts_name_sets as JSON lists
 APPLICATION_ID = 0x70616B72  # "pakr": marks a pakru database, checked before anything is read
 UNDATED_LO = 10_000_000  # after every real day ordinal, so that undated claims sort last
 
