@@ -10,6 +10,8 @@ from pakru.core.errors import DatasetError
 from pakru.dataset.load import load
 from pakru.dataset.yamlnodes import Map, Scalar, parse
 
+NAME_RULE = "a name must not hold the control character "
+
 
 def problems_of(tmp_path: Path, text: str | bytes) -> list[str]:
     path = tmp_path / "events.yaml"
@@ -171,6 +173,11 @@ def test_all_problems_at_once(dataset_copy: Path) -> None:
         ("event: heli-delivery", "event: heli-deliveries", "unknown event 'heli-deliveries'"),
         ("actors: [Pakistan]\n", "actors: [Pakistani]\n", "unknown actor 'Pakistani'"),
         ("id: beta-002", "id: beta-001", "duplicate claim id 'beta-001'"),
+        # a YAML escape writes a control character the raw file refuses; the store joins names on U+001F
+        ('aliases: ["embargo"]', 'aliases: ["arms\\x1fembargo"]', f"{NAME_RULE}U+001F"),
+        ('{name: "Russia",', '{name: "Rus\\nsia",', f"actor: field name: {NAME_RULE}U+000A"),
+        ('aliases: ["Moscow"]', 'aliases: ["Mos\\tcow"]', f"field aliases: {NAME_RULE}U+0009"),
+        ("actors: [Pakistan]\n", 'actors: ["Pakis\\x85tan"]\n', f"field actors: {NAME_RULE}U+0085"),
         ('published: "2019-03-01"', 'published: "March 2019"', "not an EDTF date"),
         ('published_basis: "stated: fixture"', 'published_basis: "guessed"', "must be 'stated'"),
         ("text: alpha.txt", "text: ../../etc/passwd", "must be a file name under"),

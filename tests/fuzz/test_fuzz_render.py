@@ -2,8 +2,9 @@
 
 Each example puts arbitrary text into a source's title, author and outlet, a
 topic's label and alias, an actor's name, an event's label, a claim's summary,
-date note and quote (the quote also into the source text, so that it checks),
-and runs the commands in-process, plain, on a forced terminal and as JSON. The
+date note and quote (the quote also into the source text, so that it checks;
+a name, the alias and the actor, without the control characters a name may not
+hold), and runs the commands in-process, plain, on a forced terminal and as JSON. The
 output never holds a raw control or bidi character, plain output shows the text
 (made safe by render.safe.clean), and JSON gives it back exactly. Bounded to a
 few seconds; fuzz/atheris_render.py explores the same target for longer.
@@ -29,6 +30,8 @@ TEXT = (FIXTURE / "events.yaml").read_text(encoding="utf-8")
 BETA = (FIXTURE / "sources" / "beta.txt").read_text(encoding="utf-8")
 RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 SGR = re.compile(r"\x1b\[[0-9;]*m")  # rich's own styling
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # refused in a name (records.Reader.one_line): a schema error
+NAMES = ("alias", "actor")
 FIELDS = {  # field: the fixture's text it replaces, everywhere
     "title": '"Alpha on the Ties"',
     "author": '"Ada Alpha"',
@@ -70,6 +73,7 @@ text = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x0
 @example(dict.fromkeys(FIELDS, "[bold]x[/bold] :smile: \x1b]8;;http://x\x1b\\y\x1b]8;;\x1b\\ \u202egnp \\"))
 @example(dict.fromkeys(FIELDS, "\u2028\x85\r\n\t\x1b[2J\x07\u009b1m"))
 def test_any_text_prints_as_itself(folder: Path, values: dict[str, str]) -> None:
+    values = {f: CONTROL.sub("", v) if f in NAMES else v for f, v in values.items()}
     values = {f: v if v.strip() else f"x{v}x" for f, v in values.items()}  # blank text is a schema error
     data = TEXT
     for field, old in FIELDS.items():

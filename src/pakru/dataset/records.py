@@ -9,6 +9,7 @@ them is unusual, and the full checks otherwise (tests/test_load_claims.py holds 
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 from sys import intern
 
@@ -110,10 +111,24 @@ class Reader:
             if not isinstance(item, Scalar) or item.is_null or not item.value.strip():
                 self.add(item, context, key, "list items must be non-empty text")
                 continue
+            if not self.one_line(item, context, key):
+                continue
             out.append(item.value)
         return tuple(out)
 
+    def one_line(self, node: Scalar, context: str, key: str) -> bool:
+        """Whether a name (of a topic, an actor, an alias) is free of control characters, which a
+        YAML escape ("\\x1f", "\\n") can put in any quoted text; else a problem. Names are joined
+        and split on one (the store's SEP) and are shown on one line."""
+        found = _CONTROL.search(node.value)
+        if found is None:
+            return True
+        self.add(node, context, key, f"a name must not hold the control character U+{ord(found.group()):04X}")
+        return False
 
+
+# C0, DEL and C1: what no name needs, and what the raw file refuses unless a YAML escape writes it
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _parse_date = functools.lru_cache(maxsize=4096)(parse_edtf)  # dates repeat across claims
 
 
@@ -230,6 +245,9 @@ def read_actor(r: Reader, node: Node) -> tuple[Actor, Map] | None:
     if m is None:
         return None
     name = r.text(m, "name", "actor")
+    written = m.items.get("name")
+    if name is not None and isinstance(written, Scalar) and not r.one_line(written, "actor", "name"):
+        name = None
     aliases = r.text_list(m, "aliases", f"actor {name}", required=False)
     return (Actor(name, aliases), m) if name is not None else None
 
@@ -404,4 +422,7 @@ def _text_list(node: Node | None) -> tuple[str, ...]:
     """What Reader.text_list accepts from a list."""
     if type(node) is not Seq:
         raise _Unusual
-    return tuple([_text(item) for item in node.items])
+    texts = tuple([_text(item) for item in node.items])
+    if _CONTROL.search("".join(texts)):
+        raise _Unusual
+    return texts

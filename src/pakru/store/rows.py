@@ -15,7 +15,7 @@ from pakru.store import packing
 
 T = TypeVar("T")
 CODES_KEPT = 4096  # topic and actor codes resolved, per connection
-SEP = "\x1f"  # joins a claim's topics and actors; no id or name holds it
+SEP = "\x1f"  # joins a claim's topics and actors; no id or name holds it (records.Reader.one_line)
 
 # A claim with its source's and event's ids, from `claims` joined to `sources` and `events`
 CLAIM_COLUMNS = (
