@@ -15,7 +15,7 @@ import pytest
 from conftest import SHIPPED
 from pakru.store import build, fresh, fts
 from pakru.store.open import open_store
-from pakru.store.rows import StaleCache
+from pakru.store.rows import IN_MAX, StaleCache, rows_in
 
 
 def age(folder: Path, seconds: int) -> None:
@@ -301,3 +301,13 @@ def test_names_holding_the_index_separators_stay_whole(tmp_path: Path) -> None:
     groups = fts.synonym_groups(store.conn)  # folded names
     assert any(fold("Bajwa | COAS ; chief") in g and fold("Qamar Javed Bajwa") in g for g in groups)
     assert len(store.dataset.claims) == 11
+
+
+@pytest.mark.parametrize("count", [0, 1, IN_MAX, IN_MAX + 1, 2 * IN_MAX + 7])
+def test_rows_in_binds_any_number_of_values(count: int) -> None:
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)")
+    conn.executemany("INSERT INTO t VALUES (?, ?)", [(i, f"v{i}") for i in range(3 * IN_MAX)])
+    wanted = list(range(count - 1, -1, -1))  # in any order: each chunk its own query
+    got = dict(rows_in(conn, "SELECT id, v FROM t WHERE id IN ({})", wanted))
+    assert got == {i: f"v{i}" for i in wanted}

@@ -32,6 +32,7 @@ from pakru.store.rows import (
     claims_of,
     decoded,
     event_of,
+    rows_in,
     source_of,
 )
 from pakru.store.schema import APPLICATION_ID, EXPECTED, SCHEMA_VERSION
@@ -84,19 +85,16 @@ class Store:
 
     def known_events(self, event_ids: Iterable[str]) -> list[str]:
         """Those of the ids that name an event of the dataset, once each, in the order given; their
-        events are read in one query per 500 ids, not two queries per id."""
+        events are read in one query per rows.IN_MAX ids, not two queries per id."""
         return self._events.having(event_ids)
 
     def claims_at(self, rowids: Sequence[int]) -> list[Claim]:
         """The claims at these rowids, in the given order."""
-        got: dict[int, Claim] = {}
-        for first in range(0, len(rowids), 500):
-            chunk = rowids[first : first + 500]
-            marks = ",".join("?" * len(chunk))
-            sql = f"SELECT {CLAIM_COLUMNS} FROM {CLAIM_FROM} WHERE claims.rowid IN ({marks})"
-            rows = self.conn.execute(sql, tuple(chunk)).fetchall()
-            for row, claim in zip(rows, claims_of(rows, self.names), strict=True):
-                got[row[0]] = self.checked(claim)
+        sql = f"SELECT {CLAIM_COLUMNS} FROM {CLAIM_FROM} WHERE claims.rowid IN ({{}})"
+        rows = list(rows_in(self.conn, sql, rowids))
+        got = {
+            row[0]: self.checked(claim) for row, claim in zip(rows, claims_of(rows, self.names), strict=True)
+        }
         try:
             return [got[i] for i in rowids]
         except KeyError as exc:
@@ -156,14 +154,11 @@ class Store:
     def attested_by(self, event_ids: Iterable[str]) -> dict[str, int]:
         """Event id -> how many distinct sources report it, over the whole dataset."""
         ids = list(dict.fromkeys(event_ids))
-        out: dict[str, int] = {}
-        for first in range(0, len(ids), 500):
-            chunk = ids[first : first + 500]
-            sql = (
-                "SELECT events.id, es.sources FROM event_sources es JOIN events ON events.no = es.event "
-                f"WHERE events.id IN ({','.join('?' * len(chunk))})"
-            )
-            out.update(self.conn.execute(sql, chunk))
+        sql = (
+            "SELECT events.id, es.sources FROM event_sources es JOIN events ON events.no = es.event "
+            "WHERE events.id IN ({})"
+        )
+        out: dict[str, int] = dict(rows_in(self.conn, sql, ids))
         return {e: out.get(e, 0) for e in ids}
 
 

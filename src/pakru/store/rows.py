@@ -16,6 +16,7 @@ from pakru.store import packing
 T = TypeVar("T")
 CODES_KEPT = 4096  # topic and actor codes resolved, per connection
 SEP = "\x1f"  # joins a claim's topics and actors; no id or name holds it (records.Reader.one_line)
+IN_MAX = 500  # values bound in one "IN (...)": well under SQLite's limit (999 before 3.32)
 
 # A claim with its source's and event's ids, from `claims` joined to `sources` and `events`
 CLAIM_COLUMNS = (
@@ -243,14 +244,11 @@ class ById(Mapping[str, T]):
 
     def having(self, keys: Iterable[str]) -> list[str]:
         """Those of ``keys`` that are ids of the table, once each, in order; the records of those
-        not yet read are read together, in one query per 500."""
+        not yet read are read together, in one query per IN_MAX."""
         wanted = list(dict.fromkeys(keys))
         unread = [k for k in wanted if k not in self._memo]
-        for first in range(0, len(unread), 500):
-            chunk = unread[first : first + 500]
-            sql = f"SELECT {self.columns} FROM {self.table} WHERE id IN ({','.join('?' * len(chunk))})"
-            for row in self.conn.execute(sql, chunk):
-                self._memo[row[0]] = decoded(self.make, row)
+        for row in rows_in(self.conn, f"SELECT {self.columns} FROM {self.table} WHERE id IN ({{}})", unread):
+            self._memo[row[0]] = decoded(self.make, row)
         return [k for k in wanted if k in self._memo]
 
     def __iter__(self) -> Iterator[str]:
@@ -318,3 +316,10 @@ class SqlClaims:
         after = conn.execute("SELECT id FROM claims WHERE id >= ? ORDER BY id LIMIT ?", (claim_id, n))
         before = conn.execute("SELECT id FROM claims WHERE id < ? ORDER BY id DESC LIMIT ?", (claim_id, n))
         return [r[0] for r in [*before, *after]]
+
+
+def rows_in(conn: sqlite3.Connection, sql: str, values: Sequence[Any]) -> Iterator[Any]:
+    """The rows of ``sql`` for all of ``values``, bound into its one ``IN ({})`` IN_MAX at a time."""
+    for first in range(0, len(values), IN_MAX):
+        chunk = values[first : first + IN_MAX]
+        yield from conn.execute(sql.format(",".join("?" * len(chunk))), tuple(chunk))
