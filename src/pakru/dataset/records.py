@@ -39,7 +39,7 @@ class Reader:
         for key in node.items:
             if key not in allowed:
                 self.add(
-                    node.keys[key], context, key, f"unknown field (expected one of: {', '.join(allowed)})"
+                    node.key_node(key), context, key, f"unknown field (expected one of: {', '.join(allowed)})"
                 )
         return node
 

@@ -46,13 +46,21 @@ class Seq:
         self.line, self.column = line, column
 
 
+Key = tuple[str, int, int]  # a mapping key: its text, line and column (a node only when reported)
+
+
 class Map:
     __slots__ = ("column", "items", "keys", "line")
 
     def __init__(self, line: int, column: int) -> None:
         self.items: dict[str, Node] = {}
-        self.keys: dict[str, Scalar] = {}
+        self.keys: dict[str, Key] = {}
         self.line, self.column = line, column
+
+    def key_node(self, name: str) -> Scalar:
+        """The key ``name`` as text at its place, for a problem reported there."""
+        text, line, column = self.keys[name]
+        return Scalar(text, line, column, True)
 
 
 Node = Scalar | Seq | Map
@@ -114,10 +122,10 @@ def parse(
     # The innermost open node and its state are kept in locals: the loop runs once per
     # event (millions in a large dataset), so each lookup and call in it counts.
     stack: list[Seq | Map] = []  # the open nodes, outermost first
-    saved: list[Scalar | None] = []  # per open node: its parent's waiting key, for its end
+    saved: list[Key | None] = []  # per open node: its parent's waiting key, for its end
     in_map: Map | None = None  # the innermost open node, if a mapping
     in_seq: Seq | None = None  # the innermost open node, if a list
-    key: Scalar | None = None  # in a mapping: the key waiting for its value
+    key: Key | None = None  # in a mapping: the key waiting for its value
     # in_seq is a top-level section's list (claims: [...]): its items go to on_item
     streams = False
     root: Node | None = None
@@ -140,6 +148,12 @@ def parse(
                     tag = event.tag
                     if tag is not None and tag != "!":
                         problem(mark, f"YAML tags ({tag}) are not allowed; every value is text")
+                if in_map is not None and key is None:  # a key: its text and place, no node
+                    if newlines is None:
+                        key = (event.value, mark.line + 1, mark.column + 1)
+                    else:
+                        key = (event.value, *where(mark))
+                    continue
                 if newlines is None:
                     node = Scalar(event.value, mark.line + 1, mark.column + 1, not event.style)
                 else:
@@ -187,19 +201,16 @@ def parse(
 
             # The node goes into its parent.
             if in_map is not None:
-                if key is None:
-                    if type(node) is Scalar:
-                        key = node
-                    else:
-                        problem(mark, "a mapping key must be plain text")
-                        key = Scalar("", node.line, node.column, False)
+                if key is None:  # a mapping or list as a key (a text key went on above)
+                    problem(mark, "a mapping key must be plain text")
+                    key = ("", node.line, node.column)
                 else:
-                    name = key.value
+                    name = key[0]
                     if name in in_map.items:
                         first = in_map.keys[name]
                         problem(
-                            _Mark(key.line, key.column),
-                            f"duplicate key {name!r} (first at line {first.line}, again at line {key.line})",
+                            _Mark(key[1], key[2]),
+                            f"duplicate key {name!r} (first at line {first[1]}, again at line {key[1]})",
                         )
                     else:
                         in_map.items[name] = node
