@@ -32,6 +32,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain
 from typing import TYPE_CHECKING
 
+from pakru.store.rows import SEP
+
 if TYPE_CHECKING:
     from pakru.core.model import Claim, Event, Source, Topic
 
@@ -167,7 +169,6 @@ def finish(conn: sqlite3.Connection) -> None:
         [(no, source_text(a, t)) for no, a, t in conn.execute("SELECT no, author, title FROM sources")],
         "SELECT source, count(*) FROM claims GROUP BY source",
     )
-    SEP = "\x1f"
     topics = conn.execute("SELECT no, id, label, aliases FROM topics").fetchall()
     for term, n in _fill_side(
         conn,
