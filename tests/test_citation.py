@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from typer.testing import CliRunner
 
 from exportdata import TEXT, hostile_dataset
 from pakru.cli import app
+from pakru.core.model import Claim
 from pakru.queries import citation as c
 
 runner = CliRunner()
@@ -41,6 +43,26 @@ def test_every_shipped_quote_has_a_pinpoint(shipped_dataset) -> None:  # type: i
     for claim in shipped_dataset.claims:
         source = shipped_dataset.source_by_id[claim.source]
         assert c.pinpoint(citer.text(source), claim.quote) is not None, claim.id
+
+
+@pytest.mark.parametrize("style", ["apa", "chicago-author-date", "mla", "harvard-cite-them-right"])
+def test_many_claims_cited_at_once_as_each_alone(shipped_dataset, style: str) -> None:  # type: ignore[no-untyped-def]
+    """A Citer finds each quote in a text made ready once and renders each source's reference
+    once: what it gives for a claim is what cite() of that claim alone gives."""
+    citer = c.Citer(shipped_dataset, style)
+    by_source: dict[str, list[Claim]] = {}
+    for claim in shipped_dataset.claims:
+        by_source.setdefault(claim.source, []).append(claim)
+    interleaved = [x for row in itertools.zip_longest(*by_source.values()) for x in row if x is not None]
+    pins: dict[str, set[c.Pinpoint | None]] = {source: set() for source in by_source}
+    for claim in interleaved:
+        cited = citer.cite(claim)
+        if cited.pinpoint in pins[claim.source] or len(pins[claim.source]) >= 3:
+            continue
+        pins[claim.source].add(cited.pinpoint)
+        alone = c.cite(shipped_dataset, claim, style)
+        assert (cited.pinpoint, cited.rendered) == (alone.pinpoint, alone.rendered), claim.id
+    assert all(len(p) == 3 for p in pins.values())
 
 
 @pytest.mark.parametrize(

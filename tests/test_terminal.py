@@ -92,7 +92,8 @@ def test_marks_without_colour(env: dict[str, str]) -> None:
     shown = terminal("show", "karim-020", **env)
     text = " ".join(ANSI.sub("", shown).replace("│", " ").split())
     assert "«followed by an agreement in 2015" in text
-    assert "helicopters».…" in text  # the source's own spacing: no " ."
+    # the source's own spacing ("helicopters." not "helicopters ."), and its next sentence
+    assert "helicopters». This helicopter acquisition highlighted" in text
     timeline = " ".join(ANSI.sub("", terminal("timeline", "--kind", "assessment", "-n", "3", **env)).split())
     assert "(assessment)" in timeline
     if "TERM" in env:

@@ -1,0 +1,89 @@
+"""queries/cite.py: a quote found in its source's text, and the sentences around it."""
+
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pakru.core import textnorm
+from pakru.queries import cite
+
+
+def reference_located(raw: str) -> tuple[str, list[int]]:
+    """located() as a character at a time: what it must equal."""
+    out: list[str] = []
+    where: list[int] = []
+    pending_space = False
+    for i, ch in enumerate(raw):
+        if ch.isspace():
+            pending_space = bool(out)
+            continue
+        if pending_space:
+            out.append(" ")
+            where.append(i - 1)
+            pending_space = False
+        for m in unicodedata.normalize("NFC", ch).translate(textnorm._TYPOGRAPHIC):
+            out.append(m)
+            where.append(i)
+    return "".join(out), where
+
+
+# Whitespace that str.isspace() knows and a regular expression might not, typographic quotes and
+# dashes, a combining accent, characters whose NFC is another (U+212B) or two (U+0344, U+FB1D...)
+WHITESPACE = [
+    "\x0b",
+    "\x0c",
+    "\x1c",
+    "\x1f",
+    "\x85",
+    "\xa0",
+    "\u1680",
+    "\u2000",
+    "\u2028",
+    "\u2029",
+    "\u3000",
+]
+TYPOGRAPHIC = ["\u2018", "\u2019", "\u201c", "\u201d", "\u2013", "\u2014", "\u00ab", "\u2212"]
+UNICODE_FORMS = ["\u0301", "e\u0301", "\u00e9", "\u212b", "\u0344", "\ufb1d", "\u0958", "\u200b", "\ufeff"]
+ALPHABET = st.sampled_from([*"ab Z.,\n\t\r", *WHITESPACE, *TYPOGRAPHIC, *UNICODE_FORMS, "\U0001d11e"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(ALPHABET, max_size=40).map("".join))
+def test_located_is_the_text_as_quote_checking_reads_it_with_where_each_character_came_from(raw: str) -> None:
+    norm, where = cite.located(raw)
+    assert (norm, list(where)) == reference_located(raw)
+    assert len(where) == len(norm)
+
+
+def test_a_quote_is_found_across_line_breaks_and_typographic_marks() -> None:
+    text = "It began.\nPakistan\u2019s  \u201cfriend\u201d \u2013 so\n\tit said. Then more."
+    start, end = cite.find_quote(text, 'Pakistan\'s "friend" - so it said.') or (0, 0)
+    assert text[start:end] == "Pakistan\u2019s  \u201cfriend\u201d \u2013 so\n\tit said."
+    assert cite.find_quote(text, "not in it") is None
+    assert cite.find_quote(text, "") is None
+    assert cite.find_quote(text, "   ") is None
+
+
+def test_the_first_occurrence_is_found() -> None:
+    text = "one two. one two."
+    assert cite.find_quote(text, "one two") == (0, 7)
+
+
+def test_a_quote_in_context_has_a_sentence_either_side_as_the_source_prints_them() -> None:
+    text = "First one. Second  one\nruns on. The quote is here! Fourth one. Fifth."
+    ctx = cite.quote_in_context(text, "The quote is here!")
+    assert ctx is not None
+    assert (ctx.before, ctx.quote, ctx.after) == ("Second one runs on.", "The quote is here!", "Fourth one.")
+    assert (ctx.gap_before, ctx.gap_after) == (" ", " ")
+    inside = cite.quote_in_context(text, "quote is")
+    assert inside is not None
+    assert (inside.before, inside.after) == ("Second one runs on. The", "here! Fourth one.")
+    assert (inside.gap_before, inside.gap_after) == (" ", " ")
+    assert cite.quote_in_context(text, "absent") is None
+
+
+def test_a_quote_at_the_edges_of_its_text_has_no_context_on_that_side() -> None:
+    ctx = cite.quote_in_context("Alone here.", "Alone here.")
+    assert ctx is not None and (ctx.before, ctx.quote, ctx.after) == ("", "Alone here.", "")
+    assert (ctx.gap_before, ctx.gap_after) == ("", "")
