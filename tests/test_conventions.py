@@ -74,6 +74,14 @@ def test_usage_errors_are_two_lines(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 2 and out == "" and len(lines) == 2
     assert lines[0].startswith("pakru: error: ") and "--limit" in lines[0]
     assert lines[1] == "Try 'pakru timeline --help'."
+    # an option without its value: click gives no context, the arguments name the command
+    for command, args in [
+        ("compare", ["compare", "--topic"]),
+        ("timeline", ["--data", "x", "timeline", "--from"]),
+        ("export", ["export", "html", "-t"]),
+    ]:
+        code, _, err = run_main(capsys, *args)
+        assert code == 2 and err.strip().splitlines()[1] == f"Try 'pakru {command} --help'."
     code, _, err = run_main(capsys, "serch", "x")
     assert code == 2 and err.strip().splitlines() == [
         "pakru: error: No such command 'serch'. Did you mean 'search'?",

@@ -381,10 +381,18 @@ def hoisted(args: list[str]) -> list[str]:
     return hoist(args, names)
 
 
-def _usage_error(exc: ClickException) -> None:
-    """A usage error as pakru's other errors: what is wrong on one line, where to look on the next."""
+def _usage_error(exc: ClickException, args: list[str]) -> None:
+    """A usage error as pakru's other errors: what is wrong on one line, where to look on the next.
+
+    click's parser gives no context with some errors (an option without its value): the
+    command the arguments name is where to look then.
+    """
     ctx = getattr(exc, "ctx", None)
-    where = ctx.command_path if ctx is not None else "pakru"
+    if ctx is not None:
+        where = ctx.command_path
+    else:
+        name = _command_in(args)
+        where = f"pakru {name}" if name in COMMANDS else "pakru"
     _stderr(f"pakru: error: {exc.format_message()}")
     _stderr(f"Try '{where} --help'.")
 
@@ -404,7 +412,7 @@ def main(argv: list[str] | None = None) -> None:
         _silence_stdout()
         sys.exit(EXIT_INTERRUPTED)
     except ClickException as exc:
-        _usage_error(exc)
+        _usage_error(exc, args)
         sys.exit(exc.exit_code)
     except Abort:
         sys.exit(EXIT_INTERRUPTED)
