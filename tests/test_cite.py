@@ -87,3 +87,21 @@ def test_a_quote_at_the_edges_of_its_text_has_no_context_on_that_side() -> None:
     ctx = cite.quote_in_context("Alone here.", "Alone here.")
     assert ctx is not None and (ctx.before, ctx.quote, ctx.after) == ("", "Alone here.", "")
     assert (ctx.gap_before, ctx.gap_after) == ("", "")
+
+
+def test_the_context_crosses_paragraphs_but_not_the_page_s_furniture() -> None:
+    text = (
+        "A Headline Here\n\n"
+        "The first paragraph has enough words to count. Its quote is here!\n\n"
+        "The next paragraph also has enough words to count. And a second sentence.\n\n"
+        "– A. Byline is an analyst. Twitter: @byline\n"
+    )
+    ctx = cite.quote_in_context(text, "Its quote is here!")
+    assert ctx is not None
+    assert (ctx.before, ctx.after) == ("The first paragraph has enough words to count.",
+                                       "The next paragraph also has enough words to count.")  # fmt: skip
+    first = cite.quote_in_context(text, "The first paragraph has enough")
+    assert first is not None and (first.before, first.gap_before) == ("", "")  # not the headline
+    last = cite.quote_in_context(text, "And a second sentence.")
+    assert last is not None and (last.after, last.gap_after) == ("", "")  # not the byline
+    assert last.before == "The next paragraph also has enough words to count."

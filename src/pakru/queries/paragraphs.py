@@ -1,0 +1,65 @@
+"""The paragraphs of a captured source text: which of its lines read as the article's prose.
+
+A captured page holds furniture as well as the article ("Short Url", a byline, "Leave a Reply",
+a comment form), so a paragraph is a line of the text that reads as prose: at least
+``MIN_WORDS`` words and ending with a full stop, question or exclamation mark, colon or
+semicolon (a closing quote or bracket may follow). Headlines, bylines, share buttons, pull-out
+names and "Required fields are marked *" are therefore not paragraphs. Citations count the
+paragraphs (citation.pinpoint); a quote's context stays within them (cite.quote_in_context).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+MIN_WORDS = 8
+_PROSE_END = re.compile(r"[.!?;:][\"'”’)\]]*$")
+
+
+def _reads_as_prose(text: str) -> bool:
+    return len(text.split()) >= MIN_WORDS and _PROSE_END.search(text.strip()) is not None
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """The (start, end) offsets in ``text`` of each paragraph, in order: each line that reads as
+    prose (the captured pages put a paragraph on one line)."""
+    out = []
+    pos = 0
+    for line in text.split("\n"):
+        if _reads_as_prose(line):
+            out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
+
+
+def prose_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The offsets of the text around ``start:end`` up to the nearest block of lines (between
+    blank lines) on either side that does not read as prose, the page's furniture, or to the
+    text's ends. A block, not a line: a text wrapped at some width is prose all the same."""
+    opens, closes = 0, len(text)
+    for block_start, block_end in _blocks(text):
+        if _reads_as_prose(text[block_start:block_end]):
+            continue
+        if block_end < start:
+            opens = block_end
+        elif block_start > end:
+            closes = block_start
+            break
+    return opens, closes
+
+
+def _blocks(text: str) -> Iterator[tuple[int, int]]:
+    """The (start, end) offsets of each run of non-blank lines."""
+    pos, first, last = 0, -1, 0
+    for line in text.split("\n"):
+        if line.strip():
+            if first < 0:
+                first = pos
+            last = pos + len(line)
+        elif first >= 0:
+            yield first, last
+            first = -1
+        pos += len(line) + 1
+    if first >= 0:
+        yield first, last
