@@ -38,6 +38,29 @@ def test_pinpoint_of_a_quote() -> None:
     assert c.Pinpoint(1, 2).locator == "1-2"
 
 
+PULLED = (
+    "The first paragraph is long enough to count as one.\n\n"
+    "A thing worth pulling out of the article, it says twice.\n\n"
+    "A. Writer\n\n"
+    "The next paragraph comes after the pull quote and the name.\n\n"
+    "It goes on. A thing worth pulling out of the article, it says twice. And ends here.\n"
+)
+
+
+def test_a_pull_quote_is_not_a_paragraph_and_not_where_its_words_stand() -> None:
+    assert [PULLED[a : a + 9] for a, b in c.paragraphs(PULLED)] == ["The first", "The next ", "It goes o"]
+    quote = "A thing worth pulling out of the article"
+    assert c.pinpoint(PULLED, quote) == c.Pinpoint(3, 3)  # the article's paragraph, not the pull quote
+    from pakru.queries.cite import quote_in_context
+
+    ctx = quote_in_context(PULLED, quote)
+    assert ctx is not None and (ctx.before, ctx.after) == ("It goes on.", ", it says twice. And ends here.")
+    after = quote_in_context(PULLED, "The first paragraph is long")
+    assert after is not None and after.after == "enough to count as one."  # not the pull quote
+    before = quote_in_context(PULLED, "The next paragraph comes")
+    assert before is not None and before.before == ""  # nor the pulled-out name
+
+
 def test_every_shipped_quote_has_a_pinpoint(shipped_dataset) -> None:  # type: ignore[no-untyped-def]
     citer = c.Citer(shipped_dataset)
     for claim in shipped_dataset.claims:

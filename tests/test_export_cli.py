@@ -61,6 +61,14 @@ def test_bom_and_output_file(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["claims.csv"]  # no temporary file left
 
 
+@pytest.mark.parametrize("fmt", ["ndjson", "csl-json", "timelinejs", "markdown", "html", "biblatex", "ris"])
+def test_a_byte_order_mark_only_where_spreadsheets_want_one(tmp_path: Path, fmt: str) -> None:
+    """JSON may not begin with one (RFC 8259): --bom is for csv and tsv, a usage error elsewhere."""
+    target = tmp_path / "out"
+    r = runner.invoke(app, ["export", fmt, "--bom", "-o", str(target)])
+    assert r.exit_code == 2 and "--bom" in r.stderr and not target.exists()
+
+
 def test_output_replaces_atomically(tmp_path: Path) -> None:
     target = tmp_path / "page.html"
     target.write_text("old", encoding="utf-8")

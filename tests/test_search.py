@@ -207,6 +207,10 @@ def test_resolve_names(fixture_dataset) -> None:  # type: ignore[no-untyped-def]
         query.resolve_topic(d, "astronomy")
     with pytest.raises(QueryError, match="nearest: india"):
         query.resolve_topic(d, "Indonesia")
+    # one edit of a short name: two letters swapped, one dropped, one doubled
+    assert [query.resolve_topic(d, q).id for q in ("Inida", "Indi", "Inddia")] == ["india"] * 3
+    with pytest.raises(QueryError, match="unknown topic 'Ind'"):  # too short to guess
+        query.resolve_topic(d, "Ind")
 
 
 def test_a_topic_id_names_that_topic_before_any_alias(fixture_dataset) -> None:  # type: ignore[no-untyped-def]

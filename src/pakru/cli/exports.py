@@ -10,6 +10,8 @@ import typer
 from pakru.cli.app import _load, _run
 from pakru.cli.options import FromOpt, KindOpt, SourceOpt, ToOpt, TopicOpt, _filters
 
+BOM_FORMATS = ("csv", "tsv")  # what --bom is for: spreadsheets that read UTF-8 only after one
+
 
 @_run
 def export(
@@ -25,7 +27,7 @@ def export(
     kind: list[str] = KindOpt,
     event: str = typer.Option(None, "--event", "-e", help="Only the claims of one event, from every source."),
     output: str = typer.Option(None, "--output", "-o", metavar="FILE", help="Write to FILE (atomically)."),
-    bom: bool = typer.Option(False, "--bom", help="Begin with a UTF-8 byte order mark (Excel wants one)."),
+    bom: bool = typer.Option(False, "--bom", help="csv, tsv: begin with a byte order mark (for Excel)."),
 ) -> None:
     """The claims a timeline with these filters shows, in a format other tools read.
 
@@ -36,6 +38,8 @@ def export(
     from pakru import export as ex
 
     render = ex.renderer(fmt)  # an unknown format fails before the dataset is read
+    if bom and fmt not in BOM_FORMATS:  # JSON may not begin with one (RFC 8259), nor need others
+        raise typer.BadParameter(f"only for {' and '.join(BOM_FORMATS)}, not {fmt}", param_hint="'--bom'")
     loaded = _load()
     f = _filters(loaded, topic, source, date_from, date_to, kind)
     data = ("\ufeff" if bom else "") + render(loaded.dataset, ex.claims_for(loaded, f, event))

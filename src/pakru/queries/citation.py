@@ -13,7 +13,7 @@ citeproc-py (and lxml under it) is imported only when a reference is rendered: ~
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -89,12 +89,16 @@ def _paragraph_at(spans: list[tuple[int, int]], offset: int) -> int | None:
 
 def pinpoint(text: str, quote: str) -> Pinpoint | None:
     """Where the quote's first occurrence stands; None if absent or outside counted paragraphs."""
-    from pakru.queries.cite import find_quote
+    from pakru.queries.cite import find_quotes
 
-    return _pinpoint_of(find_quote(text, quote), paragraphs(text))
+    return _pinpoint_of(find_quotes(text, quote), paragraphs(text))
 
 
-def _pinpoint_of(span: tuple[int, int] | None, spans: list[tuple[int, int]]) -> Pinpoint | None:
+def _pinpoint_of(found: Iterable[tuple[int, int]], spans: list[tuple[int, int]]) -> Pinpoint | None:
+    """The pinpoint of the first occurrence that starts in a paragraph (not in a pull quote)."""
+    from pakru.queries.cite import in_article
+
+    span = in_article(found, spans)
     if span is None:
         return None
     first = _paragraph_at(spans, span[0])
@@ -372,5 +376,5 @@ class Citer:
     def cite(self, claim: Claim) -> ClaimCitation:
         source = self.dataset.source_by_id[claim.source]
         text, spans = self._text(source)
-        pin = _pinpoint_of(text.find(claim.quote), spans)
+        pin = _pinpoint_of(text.find_all(claim.quote), spans)
         return ClaimCitation(claim, source, pin, self.rendered(source, pin), csl_item(source))

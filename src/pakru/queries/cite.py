@@ -4,6 +4,7 @@ import functools
 import re
 import unicodedata
 from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from pakru.core import textnorm
@@ -62,11 +63,15 @@ class SourceText:
     def find(self, quote: str) -> tuple[int, int] | None:
         """The span in ``raw`` of the quote's first occurrence as quote checking finds it
         (forgiving Unicode form, whitespace and typographic quotes and dashes), or None."""
+        return next(self.find_all(quote), None)
+
+    def find_all(self, quote: str) -> Iterator[tuple[int, int]]:
+        """The spans in ``raw`` of each occurrence of the quote, in order."""
         target = textnorm.for_quotes(quote)
         pos = self._norm.find(target) if target else -1
-        if pos == -1:
-            return None
-        return self._where[pos], self._where[pos + len(target) - 1] + 1
+        while pos != -1:
+            yield self._where[pos], self._where[pos + len(target) - 1] + 1
+            pos = self._norm.find(target, pos + 1)
 
 
 # `show` finds its quote twice in one text (its context, its paragraph): made once
@@ -78,6 +83,23 @@ def find_quote(raw: str, quote: str) -> tuple[int, int] | None:
     return _source_text(raw).find(quote)
 
 
+def find_quotes(raw: str, quote: str) -> Iterator[tuple[int, int]]:
+    """SourceText(raw).find_all(quote), as find_quote."""
+    return _source_text(raw).find_all(quote)
+
+
+def in_article(found: Iterable[tuple[int, int]], spans: Sequence[tuple[int, int]]) -> tuple[int, int] | None:
+    """The first of the found spans that starts in one of the paragraphs' spans (a pull quote
+    repeats a sentence of the article before it: its paragraph is where the quote stands), or
+    the first found if none does, or None."""
+    first = None
+    for span in found:
+        if any(start <= span[0] <= end for start, end in spans):
+            return span
+        first = first or span
+    return first
+
+
 _SENTENCE_END = re.compile(r"[.!?](?:[\"'”’)]*)\s+|\n\s*\n")
 
 
@@ -85,7 +107,7 @@ def quote_in_context(text: str, quote: str, sentences: int = 1) -> Context | Non
     """The quote with up to ``sentences`` sentences either side, or None if not found. The
     sentences may be of the paragraphs before and after the quote's, but not of the page's
     furniture (a headline, a byline: paragraphs.prose_around)."""
-    span = find_quote(text, quote)
+    span = in_article(find_quotes(text, quote), paragraphs.paragraphs(text))
     if span is None:
         return None
     start, end = span

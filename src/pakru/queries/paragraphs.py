@@ -4,7 +4,9 @@ A captured page holds furniture as well as the article ("Short Url", a byline, "
 a comment form), so a paragraph is a line of the text that reads as prose: at least
 ``MIN_WORDS`` words and ending with a full stop, question or exclamation mark, colon or
 semicolon (a closing quote or bracket may follow). Headlines, bylines, share buttons, pull-out
-names and "Required fields are marked *" are therefore not paragraphs. Citations count the
+names and "Required fields are marked *" are therefore not paragraphs. Nor is a pull quote, a
+line whose every sentence a later line repeats (Karim's and Rizvi's pages each have one, before
+the pulled-out name): the article's own paragraph is the later one. Citations count the
 paragraphs (citation.pinpoint); a quote's context stays within them (cite.quote_in_context).
 """
 
@@ -15,6 +17,7 @@ from collections.abc import Iterator
 
 MIN_WORDS = 8
 _PROSE_END = re.compile(r"[.!?;:][\"'”’)\]]*$")
+_SENTENCE_GAP = re.compile(r"(?<=[.!?][\"'”’)])\s+|(?<=[.!?])\s+")
 
 
 def _reads_as_prose(text: str) -> bool:
@@ -23,23 +26,44 @@ def _reads_as_prose(text: str) -> bool:
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
     """The (start, end) offsets in ``text`` of each paragraph, in order: each line that reads as
-    prose (the captured pages put a paragraph on one line)."""
+    prose (the captured pages put a paragraph on one line) and is not a pull quote."""
+    pulled = pull_quotes(text)
     out = []
     pos = 0
     for line in text.split("\n"):
-        if _reads_as_prose(line):
+        if pos not in pulled and _reads_as_prose(line):
             out.append((pos, pos + len(line)))
         pos += len(line) + 1
     return out
 
 
+def pull_quotes(text: str) -> set[int]:
+    """The start offsets of the lines that read as prose but only repeat sentences of one or more
+    later lines: read from the end, each line's sentences are looked up among those after it."""
+    later: set[str] = set()
+    out: set[int] = set()
+    ends = []
+    pos = 0
+    for line in text.split("\n"):
+        ends.append((pos, line))
+        pos += len(line) + 1
+    for start, line in reversed(ends):
+        sentences = _SENTENCE_GAP.split(" ".join(line.split()))
+        if line.strip() and _reads_as_prose(line) and all(x in later for x in sentences):
+            out.add(start)
+        later.update(sentences)
+    return out
+
+
 def prose_around(text: str, start: int, end: int) -> tuple[int, int]:
     """The offsets of the text around ``start:end`` up to the nearest block of lines (between
-    blank lines) on either side that does not read as prose, the page's furniture, or to the
-    text's ends. A block, not a line: a text wrapped at some width is prose all the same."""
+    blank lines) on either side that does not read as prose or is a pull quote, the page's
+    furniture, or to the text's ends. A block, not a line: a text wrapped at some width is
+    prose all the same."""
     opens, closes = 0, len(text)
+    pulled = pull_quotes(text)
     for block_start, block_end in _blocks(text):
-        if _reads_as_prose(text[block_start:block_end]):
+        if block_start not in pulled and _reads_as_prose(text[block_start:block_end]):
             continue
         if block_end < start:
             opens = block_end

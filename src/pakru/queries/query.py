@@ -69,6 +69,14 @@ def _resolve(query: str, names: dict[str, str], what: str, cutoff: float = 85) -
     best = process.extractOne(folded, list(names), scorer=fuzz.ratio, score_cutoff=cutoff)
     if best is not None:
         return names[best[0]]
+    # One edit (a letter dropped, added, changed, or two swapped) from a name of four letters or
+    # more, when the names it could be are of one target: 'Inida' is India, whose ratio (80) a
+    # short name's single swap cannot reach
+    from rapidfuzz.distance import OSA
+
+    close = {t for n, t in names.items() if len(n) >= 4 and OSA.distance(folded, n, score_cutoff=1) <= 1}
+    if len(close) == 1:
+        return close.pop()
     near = _nearest(query, names)
     hint = f"; nearest: {', '.join(near)}" if near else ""
     raise QueryError(f"unknown {what} {query!r}{hint}")
