@@ -173,6 +173,7 @@ def test_warning_lines_json_and_strict(dataset_copy: Path) -> None:
     assert lines == sorted(lines)
     strict = runner.invoke(app, ["--data", str(dataset_copy), "check", "--strict"])
     assert strict.exit_code == 1 and "failing as --strict asks" in strict.stderr
+    assert strict.stdout == ""  # no "OK" beside the failure
     doc = json.loads(runner.invoke(app, ["--data", str(dataset_copy), "check", "--json"]).stdout)
     assert doc["ok"] is True and [w["rule"] for w in doc["warnings"]] == [
         "single-source-event",

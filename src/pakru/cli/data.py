@@ -58,9 +58,10 @@ def check(
         raise typer.Exit(1)
     for w in report.warnings:
         _stderr(str(w))
-    if not as_json:
+    failing = strict and bool(report.warnings)
+    if not as_json and not failing:  # no "OK" on stdout beside a failed step's exit 1
         print(report.summary())
-    if strict and report.warnings:
+    if failing:
         _stderr(f"pakru check: {len(report.warnings)} warning(s) in {report.path}, failing as --strict asks")
         raise typer.Exit(1)
 

@@ -39,7 +39,10 @@ class Reader:
         for key in node.items:
             if key not in allowed:
                 self.add(
-                    node.key_node(key), context, key, f"unknown field (expected one of: {', '.join(allowed)})"
+                    node.key_node(key),
+                    _named(node, context),
+                    key,
+                    f"unknown field (expected one of: {', '.join(allowed)})",
                 )
         return node
 
@@ -175,6 +178,15 @@ def _ident(r: Reader, m: Map, what: str) -> str | None:
         r.add(m.items["id"], f"{what} {value}", "id", "ids use letters, digits, '-' and '_' only")
         return None
     return value
+
+
+def _named(m: Map, context: str) -> str:
+    """A record's context with its id (an actor's name) as written, as its other problems have
+    it ("claim naseer-004"): a misspelt field is reported before the id is checked."""
+    name = m.items.get("name" if context == "actor" else "id")
+    if context and " " not in context and isinstance(name, Scalar) and name.value.strip():
+        return f"{context} {name.value.strip()}"
+    return context
 
 
 def read_source(r: Reader, node: Node) -> tuple[Source, Map] | None:
