@@ -202,6 +202,10 @@ def test_compare_plain_and_json() -> None:
     doc = json.loads(invoke("compare", "--topic", "india", "--json").stdout)
     assert doc["topic"] == {"id": "india", "label": "India"}
     assert doc["silent"] == ["alpha"]
+    assert "Silent on India: " in invoke("compare", "--topic", "india").stdout
+    # a filter that leaves out all of a source's claims on the topic: not "silent" on it
+    within = invoke("compare", "--topic", "embargo", "--from", "2014-06").stdout
+    assert "Nothing on Arms embargo within these filters: " in within and "Silent on" not in within
     (entry,) = doc["sources"]
     assert entry["source"]["id"] == "beta" and entry["outlook"] == -1 and entry["stance"] == -1
     assert [c["id"] for c in entry["claims"]] == ["beta-004"]

@@ -87,6 +87,14 @@ class Comparison(Record):
     more_views: int = 0  # of a bounded comparison: sources, silent sources and events not shown
     more_silent: int = 0
     more_shared: int = 0
+    # claims were left out by date or kind: a "silent" source may say something on the topic
+    # outside the filters, so it is only silent within them
+    filtered: bool = False
+
+    @property
+    def silence(self) -> str:
+        """What the sources of ``silent`` are, in a word: "silent", or "none" (within the filters)."""
+        return "none" if self.filtered else "silent"
 
     @property
     def bounded(self) -> bool:
@@ -138,8 +146,16 @@ def compare(
         else:
             silent.append(source)
     return Comparison(
-        topic, tuple(views), tuple(silent), _shared(store, [c for c in on_topic if c.source in wanted])
+        topic,
+        tuple(views),
+        tuple(silent),
+        _shared(store, [c for c in on_topic if c.source in wanted]),
+        filtered=_filtered(f),
     )
+
+
+def _filtered(f: "Filters | None") -> bool:
+    return f is not None and (f.start is not None or f.end is not None or bool(f.kinds))
 
 
 def _shared(store: "Store", claims: Sequence[Claim]) -> tuple[SharedEvent, ...]:
@@ -233,4 +249,5 @@ def _bounded(
         more_views=len(speaking) - len(shown),
         more_silent=len(silent_ids) - len(silent),
         more_shared=len(events) - len(shared),
+        filtered=_filtered(f),
     )

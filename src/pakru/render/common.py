@@ -10,7 +10,7 @@ from pakru.core.model import Claim, Dataset, Source
 from pakru.queries.cite import published_phrase
 
 if TYPE_CHECKING:
-    from pakru.queries.compare import SharedEvent
+    from pakru.queries.compare import Comparison, SharedEvent
     from pakru.queries.events import EventFacts
     from pakru.queries.search import Hit
 
@@ -60,6 +60,13 @@ def count(n: int, what: str) -> str:
 
 def mean_stance_label(topic_label: str) -> str:
     return f"mean stance of its {topic_label} claims for Pakistan–Russia ties"
+
+
+def silent_on(cmp: Comparison) -> str:
+    """The heading of the sources with nothing on the topic: "within these filters" when a date
+    or kind left claims out, as it may have left out all of a source's."""
+    topic = cmp.topic.label
+    return f"Nothing on {topic} within these filters" if cmp.filtered else f"Silent on {topic}"
 
 
 def verdict(f: EventFacts | SharedEvent) -> str:

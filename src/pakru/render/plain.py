@@ -16,6 +16,7 @@ from pakru.render.common import (
     date_text,
     disagreement,
     mean_stance_label,
+    silent_on,
     source_line,
     stance_text,
     verdict,
@@ -139,7 +140,7 @@ def compare(d: Dataset, cmp: Comparison, out: TextIO | None = None) -> None:
         w.spill()
     if cmp.silent:
         w()
-        w(f"Silent on {cmp.topic.label}: " + "; ".join(f"{who(s)} ({s.id})" for s in cmp.silent))
+        w(f"{silent_on(cmp)}: " + "; ".join(f"{who(s)} ({s.id})" for s in cmp.silent))
     if cmp.shared:
         w()
         w("Events more than one source reports:")

@@ -15,6 +15,7 @@ from pakru.render.common import (
     date_text,
     disagreement,
     short,
+    silent_on,
     stance_text,
     verdict,
     who,
@@ -157,7 +158,7 @@ def compare(con: Console, d: Dataset, cmp: Comparison) -> None:
                     "dim" if not n else stance_style(s.outlook.score),
                 )
             ],
-            [(stance_text(stance) if n else "silent", stance_style(stance))],
+            [(stance_text(stance) if n else cmp.silence, stance_style(stance))],
             [(str(n), "dim" if not n else "")],
         ]
         for s, stance, n in rows
@@ -178,7 +179,7 @@ def compare(con: Console, d: Dataset, cmp: Comparison) -> None:
             out.wrapped(
                 [
                     (
-                        f"stance {stance_text(stance) if n else 'silent'} · {count(n, 'claim')}",
+                        f"stance {stance_text(stance) if n else cmp.silence} · {count(n, 'claim')}",
                         stance_style(stance),
                     )
                 ],
@@ -207,7 +208,7 @@ def compare(con: Console, d: Dataset, cmp: Comparison) -> None:
             out.wrapped([(f"… {count(more, 'more claim')} (pakru compare --all shows them)", "dim")])
     if cmp.silent:
         out.blank()
-        out.wrapped([(f"Silent on {topic}: " + ", ".join(who(s) for s in cmp.silent), "dim")])
+        out.wrapped([(f"{silent_on(cmp)}: " + ", ".join(who(s) for s in cmp.silent), "dim")])
     if cmp.shared:
         out.blank()
         out.line(("Events more than one source reports", "bold"))
