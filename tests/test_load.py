@@ -139,6 +139,25 @@ def test_error_names_file_line_column(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "where"),
+    [
+        ('published: "2019-03-01"', 'published: "1 March 2019"', "source alpha: field published"),
+        ('{id: india, label: "India"', '{id: india, label: ""', "topic india: field label"),
+        ('{id: heli-delivery, label: "Helicopters delivered"}', "{id: heli-delivery}", "event heli-delivery"),
+    ],
+)
+def test_an_invalid_record_is_one_problem_not_one_per_claim_naming_it(
+    dataset_copy: Path, old: str, new: str, where: str
+) -> None:
+    text = dataset_copy.read_text(encoding="utf-8")
+    assert old in text
+    dataset_copy.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(DatasetError) as exc:
+        load(dataset_copy)
+    assert [where in str(p) for p in exc.value.problems] == [True]
+
+
 def test_all_problems_at_once(dataset_copy: Path) -> None:
     text = dataset_copy.read_text(encoding="utf-8")
     text = text.replace('date: "2014"', 'date: "2014-13"', 1)

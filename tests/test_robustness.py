@@ -191,7 +191,7 @@ CASES = [
         sub('published: "2019-03-01"', "published: 2019-03-01"),
         f"source alpha: field published: {QUOTES}",
         line_of('published: "2019-03-01"'),
-        problems=8,  # the source's own problem, and "unknown source" for each of its 7 claims
+        problems=1,  # the source's own problem: its 7 claims are not told it is unknown
     ),
     C(
         "duplicate-key",

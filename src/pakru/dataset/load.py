@@ -168,6 +168,9 @@ class _Builder:
         self.sink = sink
         self.made: dict[str, list[tuple[Any, Map | None]]] = {name: [] for name in SECTIONS}
         self.seen: dict[str, dict[str, int]] = {name: {} for name in SECTIONS}
+        # ids of records written but invalid (their problems reported): a claim naming one is
+        # not also told the record is unknown (one bad date of a source, not 60 problems)
+        self.invalid: dict[str, set[str]] = {name: set() for name in SECTIONS}
         self.closed: set[str] = set()  # top-level sections read to their end
         self.section: str | None = None
         self.claims = 0
@@ -190,6 +193,9 @@ class _Builder:
         what, read, key, _ = spec
         made = read(self.r, node)
         if made is None:
+            written = node.items.get(key) if isinstance(node, Map) else None
+            if isinstance(written, Scalar) and written.value.strip():
+                self.invalid[section].add(written.value.strip())
             return
         record, m = made
         ident = getattr(record, key)
@@ -253,6 +259,8 @@ class _Builder:
         section = REFERENCES[k][1]
         known = self.seen[section]
         if value in known or (section == "actors" and not known):  # no actors listed: any name goes
+            return
+        if value in self.invalid[section]:
             return
         if section == "actors":
             message = f"unknown actor {value!r} (add it to actors:)"
