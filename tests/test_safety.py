@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -97,6 +98,45 @@ def test_json_escapes_control_characters(dataset_copy: Path) -> None:
     assert json.loads(r.stdout)["summary"] == "x\x1b[31my\u009b"
 
 
+def strings(value: object) -> list[str]:
+    """Every text in a JSON document."""
+    if isinstance(value, str):
+        return [value]
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else []
+    return [text for item in items for text in strings(item)]
+
+
+HOSTILE_SUMMARY = "a\x1b[31mb\u009bc\x7fd\u202eevil\u202c \u2066iso\u2069 \u200fmark \u2028line é"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["show", "beta-002", "--json"],
+        ["timeline", "--json"],
+        ["timeline", "--json", "--topic", "helicopters"],
+        ["search", "helicopters", "--json"],
+        ["export", "ndjson"],
+        ["export", "timelinejs"],
+    ],
+    ids=" ".join,
+)
+def test_json_leaves_nothing_raw_for_a_terminal(dataset_copy: Path, args: list[str]) -> None:
+    """C1, DEL, bidi controls and line separators, which JSON's encoder leaves raw, are escapes:
+    the same JSON to a parser."""
+    path = with_summary(dataset_copy, HOSTILE_SUMMARY)
+    r = runner.invoke(app, ["--no-cache", "--data", str(path), *args])
+    assert r.exit_code == 0, r.output
+    assert not RAW_CONTROL.search(r.stdout) and "\u2028" not in r.stdout and "\u200f" not in r.stdout
+    assert "é" in r.stdout  # the rest stays as written
+    docs = (
+        [json.loads(line) for line in r.stdout.splitlines()]
+        if args[-1] == "ndjson"
+        else [json.loads(r.stdout)]
+    )
+    assert any(HOSTILE_SUMMARY in text for text in strings(docs))
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=40).filter(lambda s: s.strip())
@@ -136,3 +176,10 @@ def test_a_listing_cleans_every_field_it_prints() -> None:
             assert printed.count("\n") == 2, (field, text, printed)  # one line a claim
             if field != "author":
                 assert printed.startswith("- [a-1] 2018 — Ann: s “q”\n")
+
+
+def test_markdown_leaves_nothing_raw_for_a_terminal(dataset_copy: Path) -> None:
+    path = with_summary(dataset_copy, HOSTILE_SUMMARY)
+    r = runner.invoke(app, ["--no-cache", "--data", str(path), "export", "markdown"])
+    assert r.exit_code == 0 and not RAW_CONTROL.search(r.stdout)
+    assert "a\\\\x1b\\[31mb" in r.stdout  # shown as the escape, its backslash literal

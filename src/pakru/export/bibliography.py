@@ -33,7 +33,9 @@ def _sources(d: Dataset, t: Timeline) -> list[Source]:
 
 def csl_json(d: Dataset, t: Timeline) -> str:
     """A csl-data.json array, one item per source."""
-    return json.dumps([csl_item(s) for s in _sources(d, t)], ensure_ascii=False, indent=2) + "\n"
+    from pakru.render.jsonout import json_text
+
+    return json_text(json.dumps([csl_item(s) for s in _sources(d, t)], ensure_ascii=False, indent=2)) + "\n"
 
 
 # --- BibLaTeX and BibTeX --------------------------------------------------------------

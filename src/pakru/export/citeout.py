@@ -82,7 +82,9 @@ def write(c: ClaimCitation, fmt: str) -> None:
         jsonout.write(doc(c))
         return
     if fmt == "csl-json":
-        out = json.dumps(csl_citation(c), ensure_ascii=False, indent=2) + "\n"
+        from pakru.render.jsonout import json_text
+
+        out = json_text(json.dumps(csl_citation(c), ensure_ascii=False, indent=2)) + "\n"
     else:
         out = {"text": text, "biblatex": biblatex, "ris": ris}[fmt](c)
     sys.stdout.write(out)

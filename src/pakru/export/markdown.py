@@ -20,13 +20,16 @@ _LINE_START = re.compile(r"^(\d*)([#>+\-=]|(?<=\d)[.)])")  # headings, quotes, l
 
 
 def escape(text: str) -> str:
-    """Data text as literal CommonMark inline text, on one line.
+    """Data text as literal CommonMark inline text, on one line, nothing raw for a terminal.
 
     Inline markup characters get a backslash anywhere; the marks that only count at the
     start of a line (``#``, ``>``, ``-``, ``+``, ``1.``) get one there, since every value may
     follow a ``> `` or begin a line.
     """
-    text = " ".join(text.split())
+    from pakru.render.safe import clean
+
+    # control and bidi characters as visible escapes (a Markdown file is read on terminals too)
+    text = clean(" ".join(text.split()))
     text = text.replace("&", "&amp;").replace("<", "&lt;")
     text = _INLINE.sub(r"\\\1", text)
     return _LINE_START.sub(r"\1\\\2", text)

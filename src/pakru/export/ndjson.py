@@ -11,10 +11,10 @@ if TYPE_CHECKING:
 
 
 def ndjson(d: Dataset, t: Timeline) -> str:
-    from pakru.render.jsonout import timeline_doc
+    from pakru.render.jsonout import json_text, timeline_doc
 
     encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
-    # json escapes \n and \r inside strings; U+2028/U+2029 are escaped here, as some readers
-    # (Python's str.splitlines, JavaScript before ES2019) take for line ends
-    text = "".join(encode(obj) + "\n" for obj in timeline_doc(d, t))
-    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    # json escapes \n and \r inside strings; json_text escapes U+2028/U+2029, which some readers
+    # (Python's str.splitlines, JavaScript before ES2019) take for line ends, and what a terminal
+    # would act on (C1, bidi controls)
+    return json_text("".join(encode(obj) + "\n" for obj in timeline_doc(d, t)))

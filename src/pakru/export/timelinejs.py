@@ -93,4 +93,6 @@ def timelinejs(d: Dataset, t: Timeline) -> str:
         },
         "events": [slide(d, c, citer.cite(c).rendered.in_text) for c in dated],
     }
-    return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+    from pakru.render.jsonout import json_text
+
+    return json_text(json.dumps(doc, ensure_ascii=False, indent=1)) + "\n"
