@@ -444,3 +444,12 @@ def test_search_highlight_inside_markup_like_text_stays_text() -> None:
     assert "\x1b[1;33modds" in r.stdout or "\x1b[1;3;33modds" in r.stdout
     r = invoke("search", "bold red odds")
     assert "[«bold» «red»]despite all «odds»[/«bold» «red»]" in r.stdout
+
+
+def test_search_says_the_dates_left_out_the_undated_and_keeps_them_with_undated() -> None:
+    bounded = invoke("search", "India", "--from", "2014", "--json")  # beta-004 is undated
+    assert bounded.exit_code == 1 and json.loads(bounded.stdout) == []
+    assert "undated claims are left out by --from; --undated to include them" in bounded.stderr
+    kept = invoke("search", "India", "--from", "2014", "--undated", "--json")
+    assert kept.exit_code == 0 and "left out" not in kept.stderr
+    assert [h["id"] for h in json.loads(kept.stdout)] == ["beta-004"]

@@ -119,3 +119,14 @@ def test_export_through_a_pipe(shipped) -> None:  # type: ignore[no-untyped-def]
     proc.stdout.readline()
     proc.stdout.close()  # what `head -1` does
     assert proc.stderr.read() == b"" and proc.wait(timeout=60) in (0, 141)
+
+
+def test_export_says_what_the_dates_left_out_and_keeps_it_with_undated() -> None:
+    bounded = runner.invoke(app, ["export", "csv", "--from", "2014"])
+    assert (
+        bounded.exit_code == 0
+        and "3 undated claims left out by --from; --undated to include them" in bounded.stderr
+    )
+    kept = runner.invoke(app, ["export", "csv", "--from", "2014", "--undated"])
+    assert kept.exit_code == 0 and kept.stderr == ""
+    assert len(kept.stdout.splitlines()) == len(bounded.stdout.splitlines()) + 3

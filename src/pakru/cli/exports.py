@@ -7,8 +7,17 @@ import sys
 
 import typer
 
-from pakru.cli.app import _load, _run
-from pakru.cli.options import FromOpt, KindOpt, SourceOpt, ToOpt, TopicOpt, _filters
+from pakru.cli.app import _load, _run, _stderr
+from pakru.cli.options import (
+    FromOpt,
+    KindOpt,
+    SourceOpt,
+    ToOpt,
+    TopicOpt,
+    UndatedOpt,
+    _filters,
+    _left_out_notes,
+)
 
 BOM_FORMATS = ("csv", "tsv")  # what --bom is for: spreadsheets that read UTF-8 only after one
 
@@ -25,6 +34,7 @@ def export(
     date_from: str = FromOpt,
     date_to: str = ToOpt,
     kind: list[str] = KindOpt,
+    undated: bool = UndatedOpt,
     event: str = typer.Option(None, "--event", "-e", help="Only the claims of one event, from every source."),
     output: str = typer.Option(None, "--output", "-o", metavar="FILE", help="Write to FILE (atomically)."),
     bom: bool = typer.Option(False, "--bom", help="csv, tsv: begin with a byte order mark (for Excel)."),
@@ -41,9 +51,12 @@ def export(
     if bom and fmt not in BOM_FORMATS:  # JSON may not begin with one (RFC 8259), nor need others
         raise typer.BadParameter(f"only for {' and '.join(BOM_FORMATS)}, not {fmt}", param_hint="'--bom'")
     loaded = _load()
-    f = _filters(loaded, topic, source, date_from, date_to, kind)
+    f = _filters(loaded, topic, source, date_from, date_to, kind, undated)
     data = ("\ufeff" if bom else "") + render(loaded.dataset, ex.claims_for(loaded, f, event))
     if output:
         ex.write_atomic(output, data.encode("utf-8"))
     else:
         ex.write_stream(data.encode("utf-8"), sys.stdout.buffer)
+    if event is None:  # an event's claims are all of it, whatever the dates
+        for note in _left_out_notes(loaded, f):
+            _stderr(note)

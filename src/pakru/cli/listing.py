@@ -36,6 +36,7 @@ def search(
     date_from: str = FromOpt,
     date_to: str = ToOpt,
     kind: list[str] = KindOpt,
+    undated: bool = UndatedOpt,
     limit: int = typer.Option(20, "--limit", "-n", help="Show at most this many results."),
     as_json: bool = JsonOpt,
 ) -> None:
@@ -54,8 +55,12 @@ def search(
 
     _limit_ok(limit)
     store = _load()
-    f = _filters(store, topic, source, date_from, date_to, kind)
+    f = _filters(store, topic, source, date_from, date_to, kind, undated)
     results = run_search(store, query, f, limit)
+    notes = []
+    if f.dated_only:  # how many of the undated would match is not counted: a second search
+        bounds = " and ".join(o for o, v in (("--from", f.start), ("--to", f.end)) if v is not None)
+        notes.append(f"undated claims are left out by {bounds}; --undated to include them")
     if as_json or not results.hits:
         for notice in results.notices:
             _stderr(f"pakru: note: {notice}")
@@ -64,8 +69,10 @@ def search(
         if as_json:
             print("[]")
         _stderr(f"pakru: no claims match {query!r}{why}")
+        for note in notes:
+            _stderr(note)
         raise typer.Exit(1)
-    _emit(as_json, "search", store.dataset, results)
+    _emit(as_json, "search", store.dataset, results, notes=notes)
 
 
 @_run
