@@ -56,6 +56,27 @@ def test_located_is_the_text_as_quote_checking_reads_it_with_where_each_characte
     assert len(where) == len(norm)
 
 
+@settings(max_examples=400, deadline=None)
+@given(st.lists(ALPHABET, min_size=1, max_size=40).map("".join), st.data())
+def test_a_quote_is_placed_where_a_character_at_a_time_reading_places_it(
+    raw: str, data: st.DataObject
+) -> None:
+    """SourceText's two ways (word starts for a text in NFC, located() for any other) place
+    every occurrence where the reference reading does."""
+    norm, where = reference_located(raw)
+    if not norm:
+        return
+    a = data.draw(st.integers(0, len(norm) - 1))
+    b = data.draw(st.integers(a + 1, len(norm)))
+    target = textnorm.for_quotes(norm[a:b])
+    expected = []
+    pos = norm.find(target) if target else -1
+    while pos != -1:
+        expected.append((where[pos], where[pos + len(target) - 1] + 1))
+        pos = norm.find(target, pos + 1)
+    assert list(cite.SourceText(raw).find_all(norm[a:b])) == expected
+
+
 def test_a_quote_is_found_across_line_breaks_and_typographic_marks() -> None:
     text = "It began.\nPakistan\u2019s  \u201cfriend\u201d \u2013 so\n\tit said. Then more."
     start, end = cite.find_quote(text, 'Pakistan\'s "friend" - so it said.') or (0, 0)

@@ -13,7 +13,7 @@ citeproc-py (and lxml under it) is imported only when a reference is rendered: ~
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -80,7 +80,7 @@ class ClaimCitation(Record):
 # --- paragraphs and pinpoints ---------------------------------------------------------
 
 
-def _paragraph_at(spans: list[tuple[int, int]], offset: int) -> int | None:
+def _paragraph_at(spans: Sequence[tuple[int, int]], offset: int) -> int | None:
     for n, (start, end) in enumerate(spans, 1):
         if start <= offset <= end:
             return n
@@ -94,7 +94,7 @@ def pinpoint(text: str, quote: str) -> Pinpoint | None:
     return _pinpoint_of(find_quotes(text, quote), paragraphs(text))
 
 
-def _pinpoint_of(found: Iterable[tuple[int, int]], spans: list[tuple[int, int]]) -> Pinpoint | None:
+def _pinpoint_of(found: Iterable[tuple[int, int]], spans: Sequence[tuple[int, int]]) -> Pinpoint | None:
     """The pinpoint of the first occurrence that starts in a paragraph (not in a pull quote)."""
     from pakru.queries.cite import in_article
 
@@ -349,14 +349,14 @@ class Citer:
 
     def __init__(self, dataset: Dataset, style: str = DEFAULT_STYLE) -> None:
         self.dataset, self.style = dataset, style
-        self._texts: dict[str, tuple[SourceText, list[tuple[int, int]]]] = {}  # and paragraphs
+        self._texts: dict[str, tuple[SourceText, Sequence[tuple[int, int]]]] = {}  # and paragraphs
         self._references: dict[str, str] = {}
         self._rendered: dict[tuple[str, Pinpoint | None], Rendered] = {}
 
     def text(self, source: Source) -> str:
         return self._text(source)[0].raw
 
-    def _text(self, source: Source) -> tuple[SourceText, list[tuple[int, int]]]:
+    def _text(self, source: Source) -> tuple[SourceText, Sequence[tuple[int, int]]]:
         got = self._texts.get(source.id)
         if got is None:
             from pakru.queries.cite import SourceText, source_text
