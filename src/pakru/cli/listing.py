@@ -14,6 +14,7 @@ from pakru.cli.options import (
     ToOpt,
     TopicOpt,
     UndatedOpt,
+    _bounds_given,
     _completing,
     _filters,
     _left_out_notes,
@@ -59,8 +60,7 @@ def search(
     results = run_search(store, query, f, limit)
     notes = []
     if f.dated_only:  # how many of the undated would match is not counted: a second search
-        bounds = " and ".join(o for o, v in (("--from", f.start), ("--to", f.end)) if v is not None)
-        notes.append(f"undated claims are left out by {bounds}; --undated to include them")
+        notes.append(f"undated claims are left out by {_bounds_given(f)}; --undated to include them")
     if as_json or not results.hits:
         for notice in results.notices:
             _stderr(f"pakru: note: {notice}")

@@ -84,10 +84,14 @@ def _left_out_notes(loaded: "Store", f: "Filters", shown: int | None = None, tot
 
     dropped = undated_left_out(loaded, f)
     if dropped:
-        bounds = " and ".join(o for o, v in (("--from", f.start), ("--to", f.end)) if v is not None)
         claims = "undated claim" if dropped == 1 else "undated claims"
-        notes.append(f"{dropped} {claims} left out by {bounds}; --undated to include them")
+        notes.append(f"{dropped} {claims} left out by {_bounds_given(f)}; --undated to include them")
     return notes
+
+
+def _bounds_given(f: "Filters") -> str:
+    """The date options that left the undated claims out: "--from", "--to" or both."""
+    return " and ".join(o for o, v in (("--from", f.start), ("--to", f.end)) if v is not None)
 
 
 def _completing(what: str) -> Callable[..., list[str]]:
