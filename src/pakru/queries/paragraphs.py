@@ -32,13 +32,9 @@ def paragraphs(text: str) -> tuple[tuple[int, int], ...]:
     """The (start, end) offsets in ``text`` of each paragraph, in order: each line that reads as
     prose (the captured pages put a paragraph on one line) and is not a pull quote."""
     pulled = pull_quotes(text)
-    out = []
-    pos = 0
-    for line in text.split("\n"):
-        if pos not in pulled and _reads_as_prose(line):
-            out.append((pos, pos + len(line)))
-        pos += len(line) + 1
-    return tuple(out)
+    return tuple(
+        (pos, pos + len(line)) for pos, line in _lines(text) if pos not in pulled and _reads_as_prose(line)
+    )
 
 
 @functools.lru_cache(maxsize=4)
@@ -47,14 +43,9 @@ def pull_quotes(text: str) -> frozenset[int]:
     later lines: read from the end, each line's sentences are looked up among those after it."""
     later: set[str] = set()
     out: set[int] = set()
-    ends = []
-    pos = 0
-    for line in text.split("\n"):
-        ends.append((pos, line))
-        pos += len(line) + 1
-    for start, line in reversed(ends):
+    for start, line in reversed(list(_lines(text))):
         sentences = _SENTENCE_GAP.split(" ".join(line.split()))
-        if line.strip() and _reads_as_prose(line) and all(x in later for x in sentences):
+        if _reads_as_prose(line) and all(x in later for x in sentences):
             out.add(start)
         later.update(sentences)
     return frozenset(out)
@@ -80,8 +71,8 @@ def prose_around(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _blocks(text: str) -> Iterator[tuple[int, int]]:
     """The (start, end) offsets of each run of non-blank lines."""
-    pos, first, last = 0, -1, 0
-    for line in text.split("\n"):
+    first, last = -1, 0
+    for pos, line in _lines(text):
         if line.strip():
             if first < 0:
                 first = pos
@@ -89,6 +80,13 @@ def _blocks(text: str) -> Iterator[tuple[int, int]]:
         elif first >= 0:
             yield first, last
             first = -1
-        pos += len(line) + 1
     if first >= 0:
         yield first, last
+
+
+def _lines(text: str) -> Iterator[tuple[int, str]]:
+    """Each line of the text with its start offset."""
+    pos = 0
+    for line in text.split("\n"):
+        yield pos, line
+        pos += len(line) + 1
