@@ -86,13 +86,9 @@ class SourceText:
         k = bisect.bisect_right(self._norm_starts, pos) - 1
         return self._raw_starts[k] + pos - self._norm_starts[k]
 
-    def find(self, quote: str) -> tuple[int, int] | None:
-        """The span in ``raw`` of the quote's first occurrence as quote checking finds it
-        (forgiving Unicode form, whitespace and typographic quotes and dashes), or None."""
-        return next(self.find_all(quote), None)
-
     def find_all(self, quote: str) -> Iterator[tuple[int, int]]:
-        """The spans in ``raw`` of each occurrence of the quote, in order."""
+        """The spans in ``raw`` of each occurrence of the quote as quote checking finds it
+        (forgiving Unicode form, whitespace and typographic quotes and dashes), in order."""
         target = textnorm.for_quotes(quote)
         pos = self._norm.find(target) if target else -1
         while pos != -1:
@@ -104,13 +100,8 @@ class SourceText:
 _source_text = functools.lru_cache(maxsize=2)(SourceText)
 
 
-def find_quote(raw: str, quote: str) -> tuple[int, int] | None:
-    """SourceText(raw).find(quote), the text made ready once for the two last texts asked."""
-    return _source_text(raw).find(quote)
-
-
 def find_quotes(raw: str, quote: str) -> Iterator[tuple[int, int]]:
-    """SourceText(raw).find_all(quote), as find_quote."""
+    """SourceText(raw).find_all(quote), the text made ready once for the two last texts asked."""
     return _source_text(raw).find_all(quote)
 
 
