@@ -252,6 +252,12 @@ def test_quote_normalisation_forgives_typography_only(dataset_copy: Path) -> Non
         (b"# only a comment\n", "the file is empty"),
         (b"a: \x1b[31mred\n", "1:4: contains the control character U+001B"),
         ("a: \u009b31m\n".encode(), "control character U+009B"),
+        (b"a: x\x7fy\n", "1:5: contains the control character U+007F"),
+        ("a: «x» \ufffe\n".encode(), "1:8: contains the control character U+FFFE"),
+        ("a: \uffff\n".encode(), "control character U+FFFF"),
+        # past the first chunk that the scan reads, after a chunk with nothing to look at
+        (b"a: |\n" + b"  padding\n" * 120_000 + b"  \x01\n", "120002:3: contains the control character"),
+        (b"a: |\n" + "  «é»\n".encode() * 200_000 + "  \u0090\n".encode(), "200002:3: contains the control"),
     ],
 )
 def test_bad_bytes(tmp_path: Path, data: bytes, fragment: str) -> None:
