@@ -453,3 +453,20 @@ def test_search_says_the_dates_left_out_the_undated_and_keeps_them_with_undated(
     kept = invoke("search", "India", "--from", "2014", "--undated", "--json")
     assert kept.exit_code == 0 and "left out" not in kept.stderr
     assert [h["id"] for h in json.loads(kept.stdout)] == ["beta-004"]
+
+
+def test_show_places_a_quote_in_a_source_text_written_in_nfd(dataset_copy) -> None:  # type: ignore[no-untyped-def]
+    """A text saved decomposed ("e" and a combining accent, as some editors on macOS write it)
+    holds the quote as check reads it: show places it, and prints it as the source does."""
+    import unicodedata
+
+    text = dataset_copy.parent / "sources" / "beta.txt"
+    old = "The helicopters reached Pakistan in 2018."
+    new = "The hélicoptères reached Pakistan in 2018, à Karachi."
+    text.write_text(unicodedata.normalize("NFD", text.read_text("utf-8").replace(old, new)), "utf-8")
+    dataset_copy.write_text(dataset_copy.read_text("utf-8").replace(old, new), "utf-8")
+    assert invoke("--data", str(dataset_copy), "check").exit_code == 0
+    doc = json.loads(invoke("--data", str(dataset_copy), "show", "beta-002", "--json").stdout)
+    assert unicodedata.normalize("NFC", doc["context"]["quote"]) == new
+    assert doc["context"]["before"] == "Russia ended its embargo in 2013, some say."
+    assert doc["context"]["after"] == "ISIS remains a shared threat for both states."

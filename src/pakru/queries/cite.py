@@ -26,31 +26,50 @@ class Context(Record):
 _WORD = re.compile(r"\S+")  # what str.isspace() is not: the whitespace for_quotes splits on
 
 
-def located(raw: str) -> tuple[str, "array[int]"]:
-    """for_quotes(raw), and for each of its characters the index in ``raw`` it came from.
+def located(raw: str) -> tuple[str, "array[int]", "array[int]"]:
+    """for_quotes(raw), and for each of its characters the span of ``raw`` it came from (its
+    start, its end: two arrays).
 
     A word at a time (most words are ASCII, which NFC and the typographic table leave as they
-    are), each other word a character at a time. The indices take 4 bytes each (an array, not a
-    list of ints); a text is at most textfile.MAX_TEXT_BYTES.
+    are), each other word a character at a time with the combining marks after it, as NFC
+    composes them ("e" and U+0301 are "é", from both). The indices take 4 bytes each (arrays,
+    not lists of ints); a text is at most textfile.MAX_TEXT_BYTES.
     """
     out: list[str] = []
-    where = array("I")
+    starts, ends = array("I"), array("I")
     typographic = textnorm._TYPOGRAPHIC
     for match in _WORD.finditer(raw):
         start, end = match.span()
         if out:  # the whitespace before the word, as one space, from its last character
             out.append(" ")
-            where.append(start - 1)
+            starts.append(start - 1)
+            ends.append(start)
         word = match.group()
         if word.isascii():
             out.append(word)
-            where.extend(range(start, end))
+            starts.extend(range(start, end))
+            ends.extend(range(start + 1, end + 1))
             continue
-        for i, ch in enumerate(word, start):  # a character at a time, as for_quotes sees it
-            mapped = unicodedata.normalize("NFC", ch).translate(typographic)
+        for i, cluster in _clusters(word, start):
+            composed = unicodedata.normalize("NFC", cluster)
+            mapped = composed.translate(typographic)  # one character for one
             out.append(mapped)
-            where.extend([i] * len(mapped))
-    return "".join(out), where
+            if composed == cluster:  # as in a text in NFC: each character from itself
+                starts.extend(range(i, i + len(cluster)))
+                ends.extend(range(i + 1, i + len(cluster) + 1))
+            else:
+                starts.extend([i] * len(mapped))
+                ends.extend([i + len(cluster)] * len(mapped))
+    return "".join(out), starts, ends
+
+
+def _clusters(word: str, start: int) -> Iterator[tuple[int, str]]:
+    """(index, text) of each character of a word with the combining marks that follow it."""
+    first = 0
+    for k in range(1, len(word) + 1):
+        if k == len(word) or not unicodedata.combining(word[k]):
+            yield start + first, word[first:k]
+            first = k
 
 
 class SourceText:
@@ -63,11 +82,12 @@ class SourceText:
     loaded machine). Any other text is located() in full.
     """
 
-    __slots__ = ("_norm", "_norm_starts", "_raw_starts", "_where", "raw")
+    __slots__ = ("_ends", "_norm", "_norm_starts", "_raw_starts", "_starts", "raw")
 
     def __init__(self, raw: str) -> None:
         self.raw = raw
-        self._where: array[int] | None = None
+        self._starts: array[int] | None = None
+        self._ends: array[int] | None = None
         if unicodedata.is_normalized("NFC", raw):
             spans = [m.span() for m in _WORD.finditer(raw)]
             self._norm = textnorm.for_quotes(raw)
@@ -76,13 +96,17 @@ class SourceText:
                 "I", [0, *itertools.accumulate(b - a + 1 for a, b in spans)][: len(spans)]
             )
         else:
-            self._norm, self._where = located(raw)
+            self._norm, self._starts, self._ends = located(raw)
+
+    def _span(self, first: int, last: int) -> tuple[int, int]:
+        """The span of ``raw`` that for_quotes' characters ``first`` to ``last`` came from: a
+        quote's, never starting or ending on a space (for_quotes strips a quote's ends)."""
+        if self._starts is not None and self._ends is not None:
+            return self._starts[first], self._ends[last]
+        return self._raw_index(first), self._raw_index(last) + 1
 
     def _raw_index(self, pos: int) -> int:
-        """Where in ``raw`` the character at ``pos`` of for_quotes' text came from: the first or
-        last character of a quote, never a space (for_quotes strips a quote's ends)."""
-        if self._where is not None:
-            return self._where[pos]
+        """Where in a text in NFC the character at ``pos`` of for_quotes' text came from."""
         k = bisect.bisect_right(self._norm_starts, pos) - 1
         return self._raw_starts[k] + pos - self._norm_starts[k]
 
@@ -92,7 +116,7 @@ class SourceText:
         target = textnorm.for_quotes(quote)
         pos = self._norm.find(target) if target else -1
         while pos != -1:
-            yield self._raw_index(pos), self._raw_index(pos + len(target) - 1) + 1
+            yield self._span(pos, pos + len(target) - 1)
             pos = self._norm.find(target, pos + 1)
 
 
