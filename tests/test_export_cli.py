@@ -79,6 +79,48 @@ def test_output_replaces_atomically(tmp_path: Path) -> None:
     assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
 
+def test_output_keeps_a_replaced_files_permissions_and_follows_a_link(tmp_path: Path) -> None:
+    private = tmp_path / "private.csv"
+    private.write_text("old", encoding="utf-8")
+    private.chmod(0o600)
+    assert runner.invoke(app, ["export", "csv", "-o", str(private)]).exit_code == 0
+    assert private.stat().st_mode & 0o777 == 0o600 and private.read_text(encoding="utf-8") != "old"
+    link = tmp_path / "link.csv"
+    link.symlink_to(private.name)
+    assert runner.invoke(app, ["export", "tsv", "-o", str(link)]).exit_code == 0
+    assert link.is_symlink() and "\t" in private.read_text(encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.csv", "private.csv"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_output_into_a_named_pipe_is_written_not_replaced(tmp_path: Path) -> None:
+    import threading
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    r = runner.invoke(app, ["export", "ndjson", "-o", str(fifo)])
+    reader.join(10)
+    assert r.exit_code == 0, r.stderr
+    assert fifo.is_fifo() and len(got[0].splitlines()) == 11
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="a device that is always full")
+def test_output_into_a_full_device_fails_and_leaves_it_a_device() -> None:
+    import stat
+
+    r = runner.invoke(app, ["export", "csv", "-o", "/dev/full"])
+    assert r.exit_code == 1 and r.stderr.startswith("pakru: error: cannot write /dev/full: ")
+    assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
+
+
+def test_output_to_a_directory_says_so(tmp_path: Path) -> None:
+    r = runner.invoke(app, ["export", "csv", "-o", str(tmp_path)])
+    assert r.exit_code == 1 and r.stderr.strip() == f"pakru: error: cannot write {tmp_path}: is a directory"
+
+
 def test_unwritable_output_fails_cleanly(tmp_path: Path) -> None:
     r = runner.invoke(app, ["export", "csv", "-o", str(tmp_path / "missing" / "x.csv")])
     assert r.exit_code == 1 and r.stderr.startswith("pakru: error: cannot write ")

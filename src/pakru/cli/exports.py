@@ -36,7 +36,13 @@ def export(
     kind: list[str] = KindOpt,
     undated: bool = UndatedOpt,
     event: str = typer.Option(None, "--event", "-e", help="Only the claims of one event, from every source."),
-    output: str = typer.Option(None, "--output", "-o", metavar="FILE", help="Write to FILE (atomically)."),
+    output: str = typer.Option(
+        None,
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write to FILE, whole or not at all (a device or named pipe is written into).",
+    ),
     bom: bool = typer.Option(False, "--bom", help="csv, tsv: begin with a byte order mark (for Excel)."),
 ) -> None:
     """The claims a timeline with these filters shows, in a format other tools read.

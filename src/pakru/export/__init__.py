@@ -75,11 +75,29 @@ def write_stream(data: bytes, out: BinaryIO, chunk: int = 1 << 16) -> None:
 
 
 def write_atomic(path: str, data: bytes) -> None:
-    """Write a file whole or not at all: a temporary file in the same folder, then a rename."""
-    target = Path(path)
-    folder = target.parent
+    """Write a file whole or not at all: a temporary file in the same folder, then a rename.
+
+    What is not a regular file is written into, never replaced: a device (/dev/stdout), a named
+    pipe (its reader gets the data); a symbolic link is followed (the link stays, its file is
+    written). A file that is replaced keeps its permissions; a new one has the umask's.
+    """
+    import stat
+
+    real = os.path.realpath(path)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        st: os.stat_result | None = os.stat(real)
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    if st is not None and stat.S_ISDIR(st.st_mode):
+        raise OutputError(f"cannot write {path}: is a directory")
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        _write_into(path, data)
+        return
+    target = Path(real)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:
@@ -87,13 +105,22 @@ def write_atomic(path: str, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())
+        os.chmod(tmp, stat.S_IMODE(st.st_mode) if st is not None else 0o666 & ~_umask())
         os.replace(tmp, target)
     except OSError as exc:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _write_into(path: str, data: bytes) -> None:
+    """Into a device or named pipe, a chunk at a time (as to stdout)."""
+    try:
+        with open(path, "wb") as fh:
+            write_stream(data, fh)
+    except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
