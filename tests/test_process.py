@@ -84,6 +84,19 @@ def test_shell_pipe_to_head(shipped) -> None:  # type: ignore[no-untyped-def]
     assert r.stderr == b"" and len(r.stdout.splitlines()) == 2
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="a device that is always full")
+@pytest.mark.parametrize(
+    "args", [["sources"], ["timeline", "--json"], ["export", "csv"], ["show", "karim-020"]]
+)
+def test_a_full_disk_under_stdout_is_an_error_not_a_bug(shipped, args: list[str]) -> None:  # type: ignore[no-untyped-def]
+    env = {**os.environ, "PAKRU_DATA": str(shipped)}
+    with open("/dev/full", "wb") as full:
+        command = [sys.executable, "-m", "pakru", *args]
+        proc = subprocess.run(command, stdout=full, stderr=subprocess.PIPE, env=env)
+    assert proc.returncode == 1
+    assert proc.stderr == b"pakru: error: cannot write the output: No space left on device\n"
+
+
 def test_ctrl_c_exits_130_silently() -> None:
     # A slow stand-in for a long command: SIGINT while the interpreter is busy inside main().
     code = (

@@ -13,6 +13,7 @@ the first time it is asked for them, and a run that names one imports only that 
 # typing.get_type_hints, which must compile and evaluate each one when it is a string (~1.5 ms
 # of every run). Names imported only for type checking are quoted instead.
 import copy
+import errno
 import functools
 import importlib
 import os
@@ -176,6 +177,25 @@ def _stdout_closed() -> bool:
     return False
 
 
+# What a write to a full disk, a quota, a file size limit or a failing device raises: an OSError
+# without a file name is a write to an open file, and every file pakru writes but stdout is
+# written by code that reports its own errors (export -o, the cache).
+_OUTPUT_ERRNOS = frozenset(
+    getattr(errno, name) for name in ("ENOSPC", "EDQUOT", "EFBIG", "EIO", "ENXIO") if hasattr(errno, name)
+)
+
+
+def _is_output_error(exc: BaseException) -> bool:
+    return isinstance(exc, OSError) and exc.filename is None and exc.errno in _OUTPUT_ERRNOS
+
+
+def _stdout_failed(exc: BaseException) -> None:
+    """Say that stdout could not be written, once; what is left unwritten is dropped."""
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    _stderr(f"pakru: error: cannot write the output: {reason}")
+    _silence_stdout()
+
+
 def _paragraphs(doc: str | None) -> str | None:
     """A docstring with each paragraph on one line, for the help to wrap at the terminal's width
     (rich keeps the source's line breaks, which broke lines raggedly)."""
@@ -211,6 +231,9 @@ def _run(fn: F) -> F:
         except Exception as exc:
             if state.debug:
                 raise
+            if _is_output_error(exc):
+                _stdout_failed(exc)
+                raise typer.Exit(1) from None
             _stderr(f"pakru: internal error: {type(exc).__name__}: {exc} (run with --debug for details)")
             raise typer.Exit(EXIT_INTERNAL) from None
 
@@ -419,8 +442,12 @@ def main(argv: list[str] | None = None) -> None:
     except BrokenPipeError:
         _silence_stdout()
         sys.exit(EXIT_PIPE)
-    if _stdout_closed():
-        sys.exit(EXIT_PIPE)
+    try:
+        if _stdout_closed():
+            sys.exit(EXIT_PIPE)
+    except OSError as exc:  # what stayed buffered to the end, written now
+        _stdout_failed(exc)
+        sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)
 
 
