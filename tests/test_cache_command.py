@@ -6,6 +6,7 @@ import json
 import os
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from conftest import FIXTURE
@@ -70,3 +71,22 @@ def test_a_damaged_database_is_listed_not_fatal() -> None:
     doc = json.loads(invoke("cache", "--json").stdout)
     assert doc["databases"][0]["usable"] is False and doc["databases"][0]["dataset"] is None
     assert "unreadable" in invoke("cache").stdout
+
+
+def test_a_cache_folder_that_is_a_file_is_an_error_for_the_cache_command_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    file = tmp_path / "cache"
+    file.write_text("mine", encoding="utf-8")
+    monkeypatch.setenv("PAKRU_CACHE_DIR", str(file))
+    for args in (["cache"], ["cache", "--json"], ["cache", "clear"]):
+        r = invoke(*args)
+        assert r.exit_code == 1 and r.stdout == ""
+        assert r.stderr == f"pakru: error: the cache folder {file} is a file, not a folder\n"
+    r = invoke("timeline", "-n", "1")  # the others do without a cache, and say why once
+    assert r.exit_code == 0
+    assert r.stderr.splitlines()[0] == (
+        f"pakru: warning: cannot write the cache in {file}: it is a file, not a folder;"
+        " carrying on without it"
+    )
+    assert file.read_text(encoding="utf-8") == "mine"

@@ -6,10 +6,27 @@ import os
 import re
 from pathlib import Path
 
+from pakru.core.errors import PakruError
 from pakru.core.record import Record
 from pakru.store.locate import SUFFIX, cache_dir
 
 OLD_SUFFIX = ".pakru-cache"  # the cache format before SQLite (pakru ≤ 0.x): cleared too
+
+
+class CacheFolderError(PakruError):
+    """The cache folder cannot be read: it is a file, or not ours to read."""
+
+
+def _names(folder: Path) -> list[str]:
+    """The folder's file names; none if it does not exist yet."""
+    try:
+        return sorted(os.listdir(folder))
+    except FileNotFoundError:
+        return []
+    except NotADirectoryError:
+        raise CacheFolderError(f"the cache folder {folder} is a file, not a folder") from None
+    except OSError as exc:
+        raise CacheFolderError(f"cannot read the cache folder {folder}: {exc.strerror or exc}") from None
 
 
 class Entry(Record):
@@ -45,12 +62,8 @@ def _ours(name: str) -> bool:
 
 def listing(folder: Path | None = None) -> Listing:
     folder = cache_dir() if folder is None else folder
-    try:
-        names = sorted(os.listdir(folder))
-    except FileNotFoundError:
-        names = []
     entries, other = [], 0
-    for name in names:
+    for name in _names(folder):
         path = folder / name
         try:
             size = path.lstat().st_size
@@ -96,11 +109,7 @@ def clear(folder: Path | None = None) -> tuple[int, int]:
     """Remove every file pakru keeps in the cache folder: (files removed, bytes freed)."""
     folder = cache_dir() if folder is None else folder
     removed = freed = 0
-    try:
-        names = os.listdir(folder)
-    except FileNotFoundError:
-        return 0, 0
-    for name in names:
+    for name in _names(folder):
         if not _ours(name):
             continue  # the folder may be shared: leave what is not pakru's
         path = folder / name

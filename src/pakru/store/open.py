@@ -282,7 +282,7 @@ def inspect(file: Path) -> tuple[sqlite3.Connection, dict[str, str]]:
 def _open_cached(file: Path, events_path: Path, warn: Notify) -> Store | None:
     try:
         conn, meta = inspect(file)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # none yet, or no folder for one (said on writing)
         return None
     except (ValueError, sqlite3.DatabaseError) as exc:
         warn(f"pakru: warning: ignoring the cache {file} ({exc}); rebuilding it")
@@ -337,10 +337,8 @@ def _build(events_path: Path, file: Path, warn: Notify, progress: Progress | Non
         fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", suffix=file.suffix, dir=file.parent)
         os.close(fd)
     except OSError as exc:
-        warn(
-            f"pakru: warning: cannot write the cache in {file.parent}: {exc.strerror or exc}; "
-            "carrying on without it"
-        )
+        why = "it is a file, not a folder" if file.parent.is_file() else exc.strerror or exc
+        warn(f"pakru: warning: cannot write the cache in {file.parent}: {why}; carrying on without it")
         return _in_memory(events_path, progress)
     tmp = Path(tmp_name)
     # The build allocates many small objects and frees them at once; collecting is wasted work.
