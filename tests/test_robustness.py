@@ -217,6 +217,12 @@ CASES = [
         f"'7' {NOT_INT}",
         line_of("    stance: -1\n"),
     ),
+    C(
+        "old-mac-line-breaks",  # CR alone ends each line: lines are counted as an editor shows them
+        write(TEXT.replace("stance: -1\n", "stance: 7\n").replace("\n", "\r")),
+        f"'7' {NOT_INT}",
+        line_of("    stance: -1\n"),
+    ),
     C("two-documents", write(TEXT + "---\nformat: 1\n"), "more than one YAML document", TEXT.count("\n") + 1),
     # values PyYAML itself rejects with ValueError and friends
     C("feb-30-plain", date("2017-02-30"), QUOTES, L_DATE),

@@ -105,12 +105,13 @@ def parse(
 
     # libyaml also counts CR, NEL, U+2028 and U+2029 as line breaks; editors and grep -n
     # count only LF. Where the text holds any of them, positions come from the marks'
-    # character offsets instead (rare, so the common case keeps libyaml's numbers).
+    # character offsets instead (rare, so the common case keeps libyaml's numbers). A text
+    # without any LF has the old Mac's line breaks, CR, as editors that read it show them.
     newlines: list[int] | None = None
     if isinstance(text, str) and (
         any(c in text for c in ("\x85", "\u2028", "\u2029")) or text.count("\r") != text.count("\r\n")
     ):
-        newlines = [m.start() for m in re.finditer("\n", text)]
+        newlines = [m.start() for m in re.finditer("\n" if "\n" in text else "\r", text)]
 
     def where(mark: Any) -> tuple[int, int]:
         if newlines is None:
