@@ -470,3 +470,23 @@ def test_show_places_a_quote_in_a_source_text_written_in_nfd(dataset_copy) -> No
     assert unicodedata.normalize("NFC", doc["context"]["quote"]) == new
     assert doc["context"]["before"] == "Russia ended its embargo in 2013, some say."
     assert doc["context"]["after"] == "ISIS remains a shared threat for both states."
+
+
+def test_piped_lines_mark_an_opinion_as_the_terminal_does() -> None:
+    """grep finds whole claims in piped output: a line must not pass an author's reading off as
+    an event."""
+    from conftest import FIXTURE
+    from pakru.dataset.load import load
+
+    kinds = {c.id: c.kind for c in load(FIXTURE / "events.yaml").claims}
+    assert {"event", "assessment", "prediction"} <= set(kinds.values())
+    marks = 0
+    for args in (["timeline"], ["compare", "--topic", "defence"], ["events"]):
+        lines = [line for line in invoke(*args).stdout.splitlines() if re.search(r"\[\w+-\d+\]", line)]
+        assert lines
+        for line in lines:
+            cid = re.search(r"\[(\w+-\d+)\]", line)[1]  # type: ignore[index]
+            marked = f"({kinds[cid]})" in line
+            assert marked == (kinds[cid] != "event"), (args, line)
+            marks += marked
+    assert marks >= 2

@@ -109,10 +109,10 @@ def timeline(d: Dataset, t: Timeline, out: TextIO | None = None) -> None:
                 note += f"; sources disagree on the date: {disagreement(d, facts.claims)}"
             w(f"* {facts.event.label} ({note})")
             for c in e.claims:
-                w(f"  {_when(d, c)}  {c.summary} — {who(d.source_by_id[c.source])} [{c.id}]")
+                w(f"  {_when(d, c)}  {c.summary}{_opinion(c)} — {who(d.source_by_id[c.source])} [{c.id}]")
         else:
             for c in e.claims:
-                w(f"{_when(d, c)}  {c.summary} — {who(d.source_by_id[c.source])} [{c.id}]")
+                w(f"{_when(d, c)}  {c.summary}{_opinion(c)} — {who(d.source_by_id[c.source])} [{c.id}]")
     if not t.entries:
         w("No claims match these filters.")
     w.flush()
@@ -174,7 +174,13 @@ def _listing(w: Writer, claims: Iterable[Claim], author: str) -> None:
         when, summary, quote, cid = date_text(c), c.summary, c.quote, c.id
         if not (summary.isprintable() and quote.isprintable() and cid.isprintable() and when.isprintable()):
             when, summary, quote, cid = clean(when), clean(summary), clean(quote), clean(cid)
-        add(f"- [{cid}] {when} — {author}: {summary} “{quote}”")
+        add(f"- [{cid}] {when} — {author}: {summary}{_opinion(c)} “{quote}”")
+
+
+def _opinion(c: Claim) -> str:
+    """After an opinion's summary, what kind it is, as the terminal views mark it: a line that
+    grep finds must not pass an author's reading off as an event."""
+    return "" if c.kind == "event" else f" ({c.kind})"
 
 
 def events(d: Dataset, found: list[EventFacts], out: TextIO | None = None) -> None:
@@ -184,7 +190,7 @@ def events(d: Dataset, found: list[EventFacts], out: TextIO | None = None) -> No
         said = verdict(f) + (f": {disagreement(d, f.claims)}" if f.agree is False else "")
         w(f"{f.event.id}: {f.event.label} · attested by {count(f.attested_by, 'source')} · {said}")
         for c in f.claims:
-            w(f"  {_when(d, c)} — {who(d.source_by_id[c.source])} [{c.id}]: {c.summary}")
+            w(f"  {_when(d, c)} — {who(d.source_by_id[c.source])} [{c.id}]: {c.summary}{_opinion(c)}")
     if not found:
         w("No events.")
     w.flush()
