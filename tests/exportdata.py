@@ -7,7 +7,7 @@ from pathlib import Path
 from pakru.core.dates import parse_edtf
 from pakru.core.model import Actor, Claim, Dataset, Event, Outlook, Source, Topic
 
-HOSTILE = '<script>alert(1)</script> =HYPERLINK("http://x") {}\\%$&#_^~ *em* [x](y) # h\nER  - \u2028'
+HOSTILE = '<script>alert(1)</script> =HYPERLINK("http://x") {}}{\\%$&#_^~ *em* [x](y) # h\nER  - \u2028'
 QUOTE = "the plan was <b>bold</b> & [x](y) {}\\%$&#_^~"
 TEXT = (
     "A Hostile Headline\n\nBy Someone\n\nLeave a Reply\n\n"

@@ -40,10 +40,12 @@ def csl_json(d: Dataset, t: Timeline) -> str:
 
 # --- BibLaTeX and BibTeX --------------------------------------------------------------
 
+# Braces as commands, not \{ and \}: BibTeX, biber and pybtex count braces whatever comes
+# before them, so one lone \} in a title ends the field there (and swallows or drops entries)
 _TEX_SPECIAL = {
     "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
     "%": r"\%",
     "$": r"\$",
     "&": r"\&",
@@ -70,8 +72,17 @@ def _tex_name(author: str) -> str:
 
 
 def bib_key(source_id: str) -> str:
-    """A citation key BibTeX and biber accept: ids are free text, keys are not."""
-    return re.sub(r"[^A-Za-z0-9_:.\-]", "-", source_id) or "source"
+    """A citation key BibTeX and biber accept: ids are free text, keys are not. Accents are
+    dropped ("ünal" is unal); an id with other characters a key cannot hold gets them as "-" and
+    a checksum of the whole id, so that two such ids ("ünal", "önal" once) never share a key."""
+    import unicodedata
+    import zlib
+
+    plain = "".join(ch for ch in unicodedata.normalize("NFKD", source_id) if not unicodedata.combining(ch))
+    key = re.sub(r"[^A-Za-z0-9_:.\-]", "-", plain)
+    if key != plain or not key:
+        key = f"{key}-{zlib.crc32(source_id.encode('utf-8', 'surrogatepass')):08x}".lstrip("-")
+    return key
 
 
 def _entry(kind: str, key: str, fields: Iterable[tuple[str, str]], month: str | None = None) -> str:
@@ -147,9 +158,12 @@ def ris_record(s: Source, notes: Iterable[str] = ()) -> str:
     d = s.published
     lines.append(("PY", str(d.start.year)))
     text = d.text.rstrip("~?%")
-    fields = text.split("-") if "/" not in text and "X" not in text else [str(d.start.year)]
+    spans = "/" in text or "X" in text
+    fields = text.split("-") if not spans else [str(d.start.year)]
     fields += [""] * (3 - len(fields))
-    other = "circa" if d.approximate or d.uncertain else ""
+    # a span (2017–2018: DA splits at "/") or a decade (198X) in DA's free part: PY and DA's
+    # year give only its first year
+    other = d.text.replace("/", "–") if spans else "circa" if d.approximate or d.uncertain else ""
     lines.append(("DA", "/".join([*fields, other])))
     lines += [("N1", n) for n in notes]
     lines.append(("ID", s.id))
