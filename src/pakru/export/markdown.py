@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 _INLINE = re.compile(r"([\\`*_\[\]|~])")  # emphasis, code, links, tables, strikethrough
 _LINE_START = re.compile(r"^(\d*)([#>+\-=]|(?<=\d)[.)])")  # headings, quotes, lists, setext rules
+_LINE_END = re.compile(r"#+$")  # a heading's closing sequence, which CommonMark drops
 
 
 def escape(text: str) -> str:
@@ -24,7 +25,7 @@ def escape(text: str) -> str:
 
     Inline markup characters get a backslash anywhere; the marks that only count at the
     start of a line (``#``, ``>``, ``-``, ``+``, ``1.``) get one there, since every value may
-    follow a ``> `` or begin a line.
+    follow a ``> `` or begin a line; and so do the ``#`` that end it (a heading would drop them).
     """
     from pakru.render.safe import clean
 
@@ -32,6 +33,7 @@ def escape(text: str) -> str:
     text = clean(" ".join(text.split()))
     text = text.replace("&", "&amp;").replace("<", "&lt;")
     text = _INLINE.sub(r"\\\1", text)
+    text = _LINE_END.sub(lambda m: "\\#" * len(m.group()), text)
     return _LINE_START.sub(r"\1\\\2", text)
 
 
