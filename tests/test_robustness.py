@@ -194,6 +194,19 @@ CASES = [
         problems=1,  # the source's own problem: its 7 claims are not told it is unknown
     ),
     C(
+        "typographic-quotes-date",
+        date("“2014”"),
+        'field date: write the date in straight quotes ("2014"), not typographic ones',
+        L_DATE,
+    ),
+    C(
+        "open-ended-published",
+        sub('published: "2019-03-01"', 'published: "2019/.."'),
+        "source alpha: field published: a publication date needs both ends",
+        line_of('published: "2019-03-01"'),
+        problems=1,
+    ),
+    C(
         "duplicate-key",
         sub("    kind: event\n", "    kind: event\n    kind: event\n"),
         f"duplicate key 'kind' (first at line {L_KIND}, again at line {L_KIND + 1})",

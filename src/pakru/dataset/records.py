@@ -89,6 +89,12 @@ class Reader:
         if value is None:
             return None, node is not None and nullable and isinstance(node, Scalar)
         assert isinstance(node, Scalar)
+        if node.plain and value[:1] in "“”‘’„" and value[-1:] in "“”‘’" and len(value) > 2:
+            straight = value[1:-1]
+            self.add(
+                node, context, key, f'write the date in straight quotes ("{straight}"), not typographic ones'
+            )
+            return None, False
         if node.plain and not _looks_quoted_safe(value):
             self.add(node, context, key, f'write the date in quotes ("{value}") so YAML keeps it as text')
             return None, False
@@ -204,6 +210,11 @@ def read_source(r: Reader, node: Node) -> tuple[Source, Map] | None:
     outlet = r.text(m, "outlet", ctx, nullable=True)
     outlet_basis = r.text(m, "outlet_basis", ctx, required=False, nullable=True)
     published, _ = r.date(m, "published", ctx, nullable=False)
+    if published is not None and (".." in published.text or published.text.strip("/") != published.text):
+        # a citation prints both ends of a span: an open one would read as year 9999 or year 1
+        message = "a publication date needs both ends: give what is known, such as '2016~' or '2016/2018'"
+        r.add(m.items["published"], ctx, "published", message)
+        published = None
     basis = r.text(m, "published_basis", ctx)
     if basis is not None and not (basis == "stated" or basis.startswith(("stated:", "inferred:"))):
         r.add(
