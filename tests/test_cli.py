@@ -282,7 +282,11 @@ def test_errors(args: list[str], code: int, fragment: str) -> None:
     assert r.exit_code == code, (r.stdout, r.stderr)
     assert fragment in r.stderr
     assert r.stdout == ""
-    assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    # a value no dataset accepts is a usage error, which says where to look; a name the dataset
+    # lacks is not
+    usage = any(f in fragment for f in ("unknown kind", "is not a year", "is after", "--by:", "--limit"))
+    lines = r.stderr.strip().splitlines()
+    assert "Traceback" not in r.stderr and lines[1:] == ([f"Try 'pakru {args[0]} --help'."] if usage else [])
 
 
 def test_check_reports_every_problem(dataset_copy) -> None:  # type: ignore[no-untyped-def]
@@ -490,3 +494,28 @@ def test_piped_lines_mark_an_opinion_as_the_terminal_does() -> None:
             assert marked == (kinds[cid] != "event"), (args, line)
             marks += marked
     assert marks >= 2
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["timeline", "--limit", "0"],
+        ["search", "x", "--kind", "opinion"],
+        ["timeline", "--by", "month"],
+        ["timeline", "--from", "2020", "--to", "2010"],
+        ["compare", "--topic", "india", "--from", "20x0"],
+        ["cite", "alpha-001", "-f", "docx"],
+        ["cite", "alpha-001", "--json", "-f", "ris"],
+    ],
+)
+def test_a_value_no_dataset_accepts_is_a_usage_error_that_says_where_to_look(args: list[str]) -> None:
+    r = invoke(*args)
+    assert r.exit_code == 2 and r.stdout == ""
+    first, second = r.stderr.splitlines()
+    assert first.startswith("pakru: error: ")
+    assert second == f"Try 'pakru {args[0]} --help'."
+
+
+def test_a_name_the_dataset_lacks_is_one_line() -> None:
+    r = invoke("compare", "--topic", "astronomy")
+    assert r.exit_code == 2 and len(r.stderr.splitlines()) == 1

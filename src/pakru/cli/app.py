@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import typer
 
 from pakru import __version__
-from pakru.core.errors import DatasetError, PakruError
+from pakru.core.errors import DatasetError, OptionError, PakruError
 
 if TYPE_CHECKING:
     from pakru.store.open import Store
@@ -222,6 +222,8 @@ def _run(fn: F) -> F:
                 traceback.print_exc()
             for line in exc.lines():
                 _stderr(line if isinstance(exc, DatasetError) else f"pakru: error: {line}")
+            if isinstance(exc, OptionError):
+                _stderr(f"Try '{_command_path()} --help'.")
             raise typer.Exit(exc.exit_code) from None
         except BrokenPipeError:
             _silence_stdout()
@@ -238,6 +240,14 @@ def _run(fn: F) -> F:
             raise typer.Exit(EXIT_INTERNAL) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _command_path() -> str:
+    """The command that is running ("pakru timeline"), for where to look."""
+    from typer._click.globals import get_current_context
+
+    ctx = get_current_context(silent=True)
+    return ctx.command_path if ctx is not None else "pakru"
 
 
 def _once_more_if_cache_damaged(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -300,8 +310,9 @@ def _main(
 ) -> None:
     """Dated, attributed, quote-checked claims on Pakistan–Russia relations.
 
-    Every claim comes from one of five opinion articles (2017–2022) and carries its source's
-    author, outlet, publication date and a verbatim quote that `pakru check` verifies.
+    Every claim carries its source's author, outlet, publication date and a verbatim quote that
+    `pakru check` verifies. The shipped dataset's claims come from five opinion articles
+    (2017–2022); --data gives your own.
     """
     state.data, state.use_cache, state.debug, state.pager = (
         data,

@@ -9,7 +9,7 @@ import typer
 
 from pakru.cli.app import _emit, _load, _run
 from pakru.cli.options import JsonOpt, _completing
-from pakru.core.errors import QueryError
+from pakru.core.errors import OptionError
 
 if TYPE_CHECKING:
     from pakru.core.model import Claim
@@ -72,7 +72,9 @@ def cite(
     from pakru.queries.query import resolve_claim
 
     if fmt not in FORMATS:
-        raise QueryError(f"unknown --format {fmt!r}; choose from: {', '.join(FORMATS)}")
+        raise OptionError(f"unknown --format {fmt!r}; choose from: {', '.join(FORMATS)}")
+    if as_json and fmt != "text":  # else one of the two would be ignored without a word
+        raise OptionError(f"--json and --format {fmt}: choose one (the JSON holds its CSL-JSON)")
     loaded = _load()
     write(
         run_cite(loaded.dataset, resolve_claim(loaded.dataset, claim_id), style), "json" if as_json else fmt

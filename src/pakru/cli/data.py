@@ -11,7 +11,8 @@ from pakru.cli.options import JsonOpt
 
 @_run
 def sources(as_json: bool = JsonOpt) -> None:
-    """The five articles: author, outlet, publication date and how it is known, outlook.
+    """The dataset's sources (the shipped one's five articles): author, outlet, publication date and
+    how it is known, outlook.
 
     Example: pakru sources
     """

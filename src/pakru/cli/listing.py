@@ -22,7 +22,7 @@ from pakru.cli.options import (
     _naming,
     _resolve_event,
 )
-from pakru.core.errors import QueryError
+from pakru.core.errors import OptionError
 
 
 @_run
@@ -110,7 +110,7 @@ def timeline(
     _limit_ok(limit)
     by = by.strip().lower()
     if by not in ("decade", "year"):
-        raise QueryError(f"--by: must be 'decade' or 'year', not {by!r}")
+        raise OptionError(f"--by: must be 'decade' or 'year', not {by!r}")
     loaded = _load()
     d = loaded.dataset
     f = _filters(loaded, topic, source, date_from, date_to, kind, undated)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from pakru.core.errors import QueryError
+from pakru.core.errors import OptionError, QueryError
 
 if TYPE_CHECKING:
     from pakru.core.model import Filters
@@ -39,7 +39,7 @@ def _bound(option: str, text: str, upper: bool) -> "Any":
     try:
         return parse_bound(cleaned, upper=upper)
     except EdtfError as exc:
-        raise QueryError(f"{option}: {exc}") from None
+        raise OptionError(f"{option}: {exc}") from None
 
 
 def _filters(
@@ -58,7 +58,7 @@ def _filters(
     start = _bound("--from", date_from, upper=False) if date_from else None
     end = _bound("--to", date_to, upper=True) if date_to else None
     if start and end and start > end:
-        raise QueryError("--from is after --to")
+        raise OptionError("--from is after --to")
     with _naming("--topic"):
         topics = tuple(resolve_topic(d, t).id for t in topic or ())
     with _naming("--source"):
@@ -152,7 +152,7 @@ JsonOpt = typer.Option(False, "--json", help="Write JSON to stdout (shape docume
 
 def _limit_ok(limit: int | None) -> None:
     if limit is not None and limit < 1:
-        raise QueryError("--limit must be at least 1")
+        raise OptionError("--limit must be at least 1")
 
 
 def _resolve_event(d: "Any", event: str) -> str:

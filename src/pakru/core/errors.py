@@ -54,3 +54,8 @@ class QueryError(PakruError):
     """The user asked for something that does not exist (a topic, a claim, a source)."""
 
     exit_code = 2
+
+
+class OptionError(QueryError):
+    """An option's value that no dataset could accept (--limit 0, --kind rumour): a usage
+    error, which the CLI follows with where to look."""

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable, Sequence
 
-from pakru.core.errors import QueryError
+from pakru.core.errors import OptionError, QueryError
 from pakru.core.model import KINDS, Claim, Dataset, Event, Filters, Source, Topic
 
 # textnorm (unicodedata and a compiled pattern) is imported by the functions that fold a name
@@ -36,7 +36,7 @@ def check_kinds(kinds: Sequence[str]) -> tuple[str, ...]:
     out = []
     for k in kinds:
         if k.strip().lower() not in KINDS:
-            raise QueryError(f"--kind: unknown kind {k!r}; choose from: {', '.join(KINDS)}")
+            raise OptionError(f"--kind: unknown kind {k!r}; choose from: {', '.join(KINDS)}")
         out.append(k.strip().lower())
     return tuple(out)
 
