@@ -252,3 +252,11 @@ def test_ris_keeps_a_decade_or_span_of_publication_as_written(published: str, py
     )
     [record] = rispy.loads(ris_record(s))
     assert (record["year"], record["date"]) == (py, da)
+
+
+def test_html_isolates_data_text_that_could_turn_the_words_after_it() -> None:
+    from pakru.export.html import t
+
+    assert t("Beta's <Caution> \u202eevil") == "<bdi>Beta&#x27;s &lt;Caution&gt; \u202eevil</bdi>"
+    assert t("پاکستان روس") == "<bdi>پاکستان روس</bdi>"  # right-to-left letters
+    assert t("Détente, “friends” — 2018") == "Détente, “friends” — 2018"  # left-to-right: as it is

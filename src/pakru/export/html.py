@@ -31,6 +31,22 @@ def e(text: object) -> str:
     return escape(str(text), quote=True)
 
 
+# What sets or changes a text's direction: a right-to-left letter (Urdu, Arabic, Hebrew) or a
+# bidi control. Such data text runs on over pakru's words after it ("· the sources disagree")
+# unless it is isolated.
+_BIDI_CLASSES = frozenset(["R", "AL", "RLE", "RLO", "LRE", "LRO", "RLI", "LRI", "FSI", "PDF", "PDI"])
+
+
+def t(text: object) -> str:
+    """Data text as element content: escaped, and in <bdi> when it could turn what follows."""
+    import unicodedata
+
+    out = e(text)
+    if not out.isascii() and any(unicodedata.bidirectional(ch) in _BIDI_CLASSES for ch in out):
+        return f"<bdi>{out}</bdi>"
+    return out
+
+
 def script_json(doc: Any) -> str:
     """JSON safe inside <script>: no ``</script>``, ``<!--`` or line separators can appear."""
     text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
@@ -52,9 +68,9 @@ def _claim(d: Dataset, c: Claim, citer: Citer) -> str:
         f'<article class="claim" id="claim-{e(c.id)}" data-id="{e(c.id)}" style="--c:{_colour(c.stance)}">'
         f'<div class="date">{e(c.date.label if c.date else "undated")} '
         f'<span class="kind">· {e(c.kind)} · {e(stance)}</span></div>'
-        f"<h3>{e(c.summary)}</h3>"
-        f"<blockquote>{e(c.quote)}</blockquote>"
-        f'<p class="cite"><a href="#source-{e(c.source)}">{e(cited)}</a> · <code>{e(c.id)}</code></p>'
+        f"<h3>{t(c.summary)}</h3>"
+        f"<blockquote>{t(c.quote)}</blockquote>"
+        f'<p class="cite"><a href="#source-{e(c.source)}">{t(cited)}</a> · <code>{t(c.id)}</code></p>'
         "</article>"
     )
 
@@ -67,8 +83,8 @@ def _entry(d: Dataset, entry: Entry, citer: Citer) -> str:
     names = ", ".join(d.source_by_id[s].author or d.source_by_id[s].title for s in entry.sources)
     conflict = ' <span class="conflict">· the sources disagree on its date</span>' if entry.conflict else ""
     return (
-        f'<div class="event" data-event="{e(entry.event)}"><h3>Event: {e(label)} '
-        f'<span class="muted">· {len(entry.sources)} sources: {e(names)}</span>{conflict}</h3>{claims}</div>'
+        f'<div class="event" data-event="{e(entry.event)}"><h3>Event: {t(label)} '
+        f'<span class="muted">· {len(entry.sources)} sources: {t(names)}</span>{conflict}</h3>{claims}</div>'
     )
 
 
@@ -134,12 +150,12 @@ def _sources(sources: list[Source], citer: Citer) -> str:
         items.append(
             f'<div class="source" id="source-{e(s.id)}" '
             f'style="border-left:6px solid {_colour(s.outlook.score)}">'
-            f"<h3>{e(s.title)}</h3>"
-            f'<p class="muted">{e(s.author or "unsigned")} · {e(s.outlet or "outlet not stated")} · '
+            f"<h3>{t(s.title)}</h3>"
+            f'<p class="muted">{t(s.author or "unsigned")} · {t(s.outlet or "outlet not stated")} · '
             f"{e(s.published.label)}</p>"
-            f"<p>Outlook: <strong>{e(s.outlook.label)}</strong> ({s.outlook.score:+d})</p>"
-            f"<blockquote>{e(s.outlook.quote)}</blockquote>"
-            f'<p class="cite">Reference (APA): {e(ref)}</p></div>'
+            f"<p>Outlook: <strong>{t(s.outlook.label)}</strong> ({s.outlook.score:+d})</p>"
+            f"<blockquote>{t(s.outlook.quote)}</blockquote>"
+            f'<p class="cite">Reference (APA): {t(ref)}</p></div>'
         )
     return f'<section class="block" id="sources"><h2>Sources</h2>{"".join(items)}</section>'
 
