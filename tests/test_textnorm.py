@@ -9,7 +9,7 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pakru.core.textnorm import _TYPOGRAPHIC, fold, fold_many, for_quotes
+from pakru.core.textnorm import _TYPOGRAPHIC, first_mismatch, fold, fold_many, for_quotes
 
 _NON_WORD = re.compile(r"[\W_]+")
 
@@ -65,3 +65,10 @@ def test_every_character() -> None:
     assert [for_quotes(t) for t in runs] == [reference_for_quotes(t) for t in runs]
     # for_quotes' shortcut: no whitespace but " " is printable
     assert [c for c in every if c.isspace() and c.isprintable()] == [" "]
+
+
+def test_a_quote_that_differs_only_in_case_is_told_so() -> None:
+    text = for_quotes("In 2016 the two armies met. The 1990s changed little of that distance.")
+    said = first_mismatch("the 1990s Changed little", text)
+    assert said == "differs only in letter case: the source has 'The 1990s changed little'"
+    assert first_mismatch("The 1990s changed much", text).startswith("matches up to ")

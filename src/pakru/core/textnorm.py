@@ -55,6 +55,9 @@ def for_quotes(text: str) -> str:
 def first_mismatch(quote: str, text: str) -> str:
     """Say how much of a quote the text does contain, to point at the typo."""
     q = for_quotes(quote)
+    same_but_case = re.search(re.escape(q), text, re.IGNORECASE) if q else None
+    if same_but_case is not None:
+        return f"differs only in letter case: the source has {same_but_case.group()[:60]!r}"
     low, high = 0, len(q)
     while low < high:  # the longest prefix of the quote found in the text
         mid = (low + high + 1) // 2
