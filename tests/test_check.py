@@ -14,7 +14,9 @@ from pakru.cli import app
 from pakru.dataset.check import RULES, names_a_time, near_copy_ratio, run_check
 
 runner = CliRunner()
-LINE = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): warning: (?P<context>(claim|event) [\w-]+): ")
+LINE = re.compile(
+    r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): warning: (?P<context>(claim|event|source) [\w-]+): "
+)
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -194,3 +196,31 @@ def test_shipped_curation_is_clean_but_for_unsigned_summaries(shipped_dataset) -
         if not (w.rule == "near-copy-summary" and w.context.startswith("claim unsigned-"))
     ]
     assert left == []
+
+
+def test_a_quote_in_two_places_of_its_source_is_told_where_it_is_placed(dataset_copy: Path) -> None:
+    beta = dataset_copy.parent / "sources" / "beta.txt"
+    beta.write_text(
+        beta.read_text(encoding="utf-8")
+        + "\nOfficials repeat it: ISIS remains a shared threat for both states.\n",
+        encoding="utf-8",
+    )
+    assert rules(dataset_copy) == {("claim beta-003", "quote-in-several-places")}
+    (w,) = run_check(dataset_copy).warnings
+    text = dataset_copy.read_text(encoding="utf-8")
+    assert w.line == text[: text.index('quote: "ISIS remains')].count("\n") + 1  # at the claim's quote
+    assert "in 2 places of beta.txt's paragraphs" in w.message
+
+
+def test_a_source_text_without_paragraphs_is_told_it_gives_no_pinpoints(dataset_copy: Path) -> None:
+    import textwrap
+
+    alpha = dataset_copy.parent / "sources" / "alpha.txt"
+    wrapped = "\n\n".join(textwrap.fill(p, 30) for p in alpha.read_text(encoding="utf-8").split("\n"))
+    alpha.write_text(wrapped, encoding="utf-8")  # hard-wrapped: no line is a whole sentence
+    assert rules(dataset_copy) == {("source alpha", "source-without-paragraphs")}
+    (w,) = run_check(dataset_copy).warnings
+    text = dataset_copy.read_text(encoding="utf-8")
+    assert w.line == text[: text.index("text: alpha.txt")].count("\n") + 1
+    r = runner.invoke(app, ["--data", str(dataset_copy), "check"])
+    assert LINE.match(r.stderr) and "source alpha: no line of alpha.txt reads as a paragraph" in r.stderr

@@ -24,6 +24,8 @@ RULES = {
     "near-copy-summary": "a summary that only swaps synonyms in its quote",
     "stated-date-names-no-time": "a stated date whose quote and note name no time",
     "note-names-missing-file": "a date note naming a file that is not in the dataset",
+    "quote-in-several-places": "a quote its source's paragraphs hold more than once",
+    "source-without-paragraphs": "a source text with no line that counts as a paragraph",
 }
 
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -159,6 +161,47 @@ def missing_files(note: str, dataset_dir: Path, known: Iterable[str]) -> list[st
     ]
 
 
+_SOURCE = "\0source"  # the field of a source's warning, in warnings' list (a claim's is its field's name)
+
+
+def _placing(dataset: Dataset, events_path: Path) -> list[tuple[str, str, str, str]]:
+    """Where show and cite would place each quote: a source text with no paragraph gives no
+    pinpoint, and a quote its paragraphs hold twice is placed at the first, whichever is meant."""
+    from pakru.core import textnorm
+    from pakru.dataset.load import default_sources_dir
+    from pakru.dataset.paragraphs import MIN_WORDS, paragraphs
+    from pakru.dataset.textfile import read_text
+
+    folder = default_sources_dir(events_path)
+    claims: dict[str, list[tuple[str, str]]] = {}
+    for c in dataset.claims:
+        claims.setdefault(c.source, []).append((c.id, c.quote))
+    found = []
+    for s in dataset.sources:
+        if s.id not in claims:
+            continue
+        raw = read_text(folder / s.text, "source text")  # read once already: the quotes were found
+        spans = paragraphs(raw)
+        if not spans:
+            message = (
+                f"no line of {s.text} reads as a paragraph (one line of {MIN_WORDS} or more words, ending a "
+                "sentence), so no citation of its claims gives one: put each paragraph on one line"
+            )
+            found.append((s.id, _SOURCE, "source-without-paragraphs", message))
+            continue
+        prose = "\n".join(textnorm.for_quotes(raw[a:b]) for a, b in spans)  # no quote holds a \n
+        for claim_id, quote in claims[s.id]:
+            target = textnorm.for_quotes(quote)
+            times = prose.count(target) if target else 0
+            if times > 1:
+                message = (
+                    f"the quote is in {times} places of {s.text}'s paragraphs; show and cite place it at "
+                    "the first: quote enough of its sentence to name one"
+                )
+                found.append((claim_id, "quote", "quote-in-several-places", message))
+    return found
+
+
 class _Positions:
     """Where each claim's and event's fields are, from a second parse of the file (check only)."""
 
@@ -168,6 +211,7 @@ class _Positions:
 
         self.claims: dict[str, dict[str, tuple[int, int]]] = {}
         self.events: dict[str, tuple[int, int]] = {}
+        self.sources: dict[str, tuple[int, int]] = {}  # where each source's text field is
 
         def item(section: str, node: Any) -> None:
             if not isinstance(node, Map):
@@ -181,10 +225,13 @@ class _Positions:
                 self.claims[ident.value] = fields
             elif section == "events" and ident.value not in self.events:
                 self.events[ident.value] = (node.line, node.column)
+            elif section == "sources" and ident.value not in self.sources:
+                text = node.items.get("text", node)
+                self.sources[ident.value] = (text.line, text.column)
 
         root = parse(read_text(events_path, "dataset file"), str(events_path), on_item=item)
         if isinstance(root, Map):  # the items a parser did not stream (none today, but cheap to cover)
-            for section in ("claims", "events"):
+            for section in ("claims", "events", "sources"):
                 seq = root.items.get(section)
                 for node in getattr(seq, "items", []):
                     item(section, node)
@@ -236,6 +283,7 @@ def warnings(dataset: Dataset, events_path: Path) -> list[CheckWarning]:
                     f"the date_note names {name!r}, which is not a file of the dataset",
                 )
             )
+    found += _placing(dataset, events_path)
     for event in dataset.events:
         by_source = attesting[event.id]
         if len(by_source) < 2:
@@ -249,7 +297,10 @@ def warnings(dataset: Dataset, events_path: Path) -> list[CheckWarning]:
     file = str(events_path)
     out = []
     for ident, field, rule, message in found:
-        if field:
+        if field == _SOURCE:
+            line, column = at.sources.get(ident, (None, None))
+            out.append(CheckWarning(file, line, column, f"source {ident}", rule, message))
+        elif field:
             out.append(CheckWarning(file, *at.of_claim(ident, field), f"claim {ident}", rule, message))
         else:
             line, column = at.events.get(ident, (None, None))

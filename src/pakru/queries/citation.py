@@ -5,7 +5,7 @@ Language, never written here: a style decides how it says "circa" or "n.d.". pak
 supplies the CSL-JSON item (``csl_item``) and the pinpoint (``pinpoint``).
 
 Paragraphs are counted in the captured source text, not curated: the lines that read as
-prose (queries/paragraphs.py), not the page's furniture, which does not move the numbers of the
+prose (dataset/paragraphs.py), not the page's furniture, which does not move the numbers of the
 paragraphs after it.
 
 citeproc-py (and lxml under it) is imported only when a reference is rendered: ~70 ms.
@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from pakru.core.errors import QueryError
 from pakru.core.model import Claim, Dataset, Source
 from pakru.core.record import Record
-from pakru.queries.paragraphs import paragraphs
+from pakru.dataset.paragraphs import paragraphs
 
 if TYPE_CHECKING:
     from pakru.queries.cite import SourceText

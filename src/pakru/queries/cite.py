@@ -12,7 +12,7 @@ from pathlib import Path
 from pakru.core import textnorm
 from pakru.core.model import Claim, Dataset, Source
 from pakru.core.record import Record
-from pakru.queries import paragraphs
+from pakru.dataset import paragraphs
 
 
 class Context(Record):
