@@ -283,3 +283,33 @@ def test_source_text_that_is_a_directory(dataset_copy: Path) -> None:
     source.mkdir()
     with pytest.raises(DatasetError, match=r"source beta: field text: .*beta\.txt: is a directory"):
         load(dataset_copy)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "said"),
+    [
+        ("topics: [india]", "topics: [indai]", "unknown topic 'indai'; did you mean 'india'?"),
+        ("topics: [india]", "topics: [India]", "unknown topic 'India'; did you mean 'india'?"),
+        (
+            "event: heli-delivery",
+            "event: heli-deliverys",
+            "unknown event 'heli-deliverys'; did you mean 'heli-delivery'?",
+        ),
+        ("source: beta\n", "source: betta\n", "unknown source 'betta'; did you mean 'beta'?"),
+        (
+            "actors: [Pakistan]\n",
+            "actors: [Pakistn]\n",
+            "unknown actor 'Pakistn' (did you mean 'Pakistan'? else add",
+        ),
+        ("topics: [india]", "topics: [astronomy]", "unknown topic 'astronomy'\n"),
+    ],
+)
+def test_an_unknown_reference_names_the_record_it_most_likely_means(
+    dataset_copy: Path, old: str, new: str, said: str
+) -> None:
+    text = dataset_copy.read_text(encoding="utf-8")
+    assert old in text
+    dataset_copy.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(DatasetError) as info:
+        load(dataset_copy)
+    assert said in "\n".join(info.value.lines()) + "\n"

@@ -7,7 +7,7 @@ quote found in its source's text. A Dataset that exists is a valid one.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -148,6 +148,7 @@ def stream(
 
 # What each top-level section holds: (name of one item, reader, key field, required)
 SECTIONS: dict[str, tuple[str, Callable[[Reader, Node], Any], str, bool]] = {}
+SUGGESTED = 20  # unknown references that get a "did you mean": each looks through every name
 # The fields of a claim that name another record, in the order their problems are reported
 REFERENCES = (("source", "sources"), ("topics", "topics"), ("actors", "actors"), ("event", "events"))
 NAMED_SECTIONS = frozenset(section for _field, section in REFERENCES)  # what a claim may name
@@ -176,6 +177,7 @@ class _Builder:
         self.claims = 0
         # (claim number, field number, problem) for reference problems, reported in claim order
         self.late: list[tuple[int, int, Problem]] = []
+        self.suggested = 0  # unknown references given a "did you mean"
         # references to a section not read yet: (claim number, field number, ctx, field, value, line, column)
         self.pending: list[tuple[int, int, str, str, str, int, int]] = []
 
@@ -262,11 +264,27 @@ class _Builder:
             return
         if value in self.invalid[section]:
             return
+        near = self._nearest(value, known)
         if section == "actors":
-            message = f"unknown actor {value!r} (add it to actors:)"
+            guess = f"did you mean {near!r}? else " if near else ""
+            message = f"unknown actor {value!r} ({guess}add it to actors:)"
         else:
-            message = f"unknown {field.rstrip('s')} {value!r}"
+            message = f"unknown {field.rstrip('s')} {value!r}" + (f"; did you mean {near!r}?" if near else "")
         self.late.append((n, k, Problem(self.r.file, line, column, message, ctx, field)))
+
+    def _nearest(self, value: str, known: Collection[str]) -> str | None:
+        """The known name a misspelt reference most likely means, for the first SUGGESTED of
+        them (each is a pass over the names: a dataset with thousands of typos stays fast)."""
+        if self.suggested >= SUGGESTED:
+            return None
+        self.suggested += 1
+        import difflib
+
+        folded = {k.casefold(): k for k in known}
+        if value.casefold() in folded:
+            return folded[value.casefold()]
+        close = difflib.get_close_matches(value.casefold(), list(folded), n=1, cutoff=0.75)
+        return folded[close[0]] if close else None
 
     def finish(self, root: Node, events_path: Path, *, check_quotes: bool) -> Parts:
         r, problems = self.r, self.problems
