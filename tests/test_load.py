@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pakru.core.errors import DatasetError
+from pakru.core.errors import DatasetError, Problem
 from pakru.dataset.load import load
 from pakru.dataset.yamlnodes import Map, Scalar, parse
 
@@ -150,12 +150,17 @@ def test_error_names_file_line_column(tmp_path: Path) -> None:
 def test_an_invalid_record_is_one_problem_not_one_per_claim_naming_it(
     dataset_copy: Path, old: str, new: str, where: str
 ) -> None:
-    text = dataset_copy.read_text(encoding="utf-8")
+    assert [where in str(p) for p in problems_after(dataset_copy, old, new)] == [True]
+
+
+def problems_after(dataset: Path, old: str, new: str) -> list[Problem]:
+    """The problems load() finds once ``old`` is replaced by ``new`` in the dataset file."""
+    text = dataset.read_text(encoding="utf-8")
     assert old in text
-    dataset_copy.write_text(text.replace(old, new, 1), encoding="utf-8")
+    dataset.write_text(text.replace(old, new, 1), encoding="utf-8")
     with pytest.raises(DatasetError) as exc:
-        load(dataset_copy)
-    assert [where in str(p) for p in exc.value.problems] == [True]
+        load(dataset)
+    return exc.value.problems
 
 
 def test_all_problems_at_once(dataset_copy: Path) -> None:
@@ -307,9 +312,4 @@ def test_source_text_that_is_a_directory(dataset_copy: Path) -> None:
 def test_an_unknown_reference_names_the_record_it_most_likely_means(
     dataset_copy: Path, old: str, new: str, said: str
 ) -> None:
-    text = dataset_copy.read_text(encoding="utf-8")
-    assert old in text
-    dataset_copy.write_text(text.replace(old, new, 1), encoding="utf-8")
-    with pytest.raises(DatasetError) as info:
-        load(dataset_copy)
-    assert said in "\n".join(info.value.lines()) + "\n"
+    assert said in "".join(f"{p}\n" for p in problems_after(dataset_copy, old, new))
