@@ -260,3 +260,14 @@ def test_html_isolates_data_text_that_could_turn_the_words_after_it() -> None:
     assert t("Beta's <Caution> \u202eevil") == "<bdi>Beta&#x27;s &lt;Caution&gt; \u202eevil</bdi>"
     assert t("پاکستان روس") == "<bdi>پاکستان روس</bdi>"  # right-to-left letters
     assert t("Détente, “friends” — 2018") == "Détente, “friends” — 2018"  # left-to-right: as it is
+
+
+def test_markdown_puts_an_events_claims_under_its_heading() -> None:
+    from conftest import FIXTURE
+    from pakru.dataset.load import load
+
+    d = load(FIXTURE / "events.yaml")
+    lines = out("markdown", (d, claims_for(store_of(d), Filters()))).splitlines()
+    event = lines.index("### Event: Russia lifts its arms embargo")
+    heads = [line for line in lines[event + 1 :] if line.startswith("#")]
+    assert [h[:5] for h in heads[:3]] == ["#### ", "#### ", "### 2"]  # two claims, then the next claim

@@ -47,15 +47,18 @@ def markdown(d: Dataset, t: Timeline) -> str:
         if entry.heading != filed_under:
             filed_under = entry.heading
             out += [f"## {escape(entry.heading)}", ""]
+        # an event's claims are headings under the event's: where the event ends is plain
+        level = "###"
         if entry.event is not None and len(entry.claims) > 1:
             label = d.event_by_id[entry.event].label
             note = " Sources disagree on its date." if entry.conflict else ""
-            out += [f"**Event: {escape(label)}** ({len(entry.sources)} sources).{note}", ""]
+            out += [f"### Event: {escape(label)}", "", f"{len(entry.sources)} sources.{note}", ""]
+            level = "####"
         for c in entry.claims:
             cited = citer.cite(c)
             date = c.date.label if c.date else "undated"
             out += [
-                f"### {escape(date)}: {escape(c.summary)}",
+                f"{level} {escape(date)}: {escape(c.summary)}",
                 "",
                 f"> {escape(c.quote)}",
                 "",
