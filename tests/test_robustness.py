@@ -194,6 +194,13 @@ CASES = [
         problems=1,  # the source's own problem: its 7 claims are not told it is unknown
     ),
     C(
+        "blank-date",  # one problem: the basis is not also told the date is null
+        date('""'),
+        "field date: must not be blank",
+        L_DATE,
+        problems=1,
+    ),
+    C(
         "typographic-quotes-date",
         date("“2014”"),
         'field date: write the date in straight quotes ("2014"), not typographic ones',

@@ -85,9 +85,12 @@ class Reader:
     def date(self, m: Map, key: str, context: str, *, nullable: bool) -> tuple[EdtfDate | None, bool]:
         """The parsed date, and whether the field was valid (null counts as valid when allowed)."""
         node = m.items.get(key)
+        before = len(self.problems)
         value = self.text(m, key, context, nullable=nullable)
-        if value is None:
-            return None, node is not None and nullable and isinstance(node, Scalar)
+        if value is None:  # null, or text found wrong (blank): then nothing follows from it
+            return None, node is not None and nullable and isinstance(node, Scalar) and len(
+                self.problems
+            ) == before
         assert isinstance(node, Scalar)
         if node.plain and value[:1] in "“”‘’„" and value[-1:] in "“”‘’" and len(value) > 2:
             straight = value[1:-1]
