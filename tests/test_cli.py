@@ -519,3 +519,9 @@ def test_a_value_no_dataset_accepts_is_a_usage_error_that_says_where_to_look(arg
 def test_a_name_the_dataset_lacks_is_one_line() -> None:
     r = invoke("compare", "--topic", "astronomy")
     assert r.exit_code == 2 and len(r.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize("name", ["The Test Review", "the test review", "Test Review", "test  REVIEW"])
+def test_source_by_outlet_with_or_without_its_article(name: str) -> None:
+    doc = json.loads(invoke("timeline", "--source", name, "--json").stdout)
+    assert doc and {c["source"]["id"] for c in doc} == {"alpha"}

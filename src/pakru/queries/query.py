@@ -119,8 +119,12 @@ def resolve_sources(dataset: Dataset, query: str) -> tuple[Source, ...]:
     as resolve_source finds it."""
     from pakru.core import textnorm
 
-    folded = textnorm.fold(query)
-    of_outlet = tuple(s for s in dataset.sources if s.outlet and textnorm.fold(s.outlet) == folded)
+    def outlet(name: str) -> str:  # "The Express Tribune" is also "Express Tribune"
+        folded = textnorm.fold(name)
+        return folded[4:] if folded.startswith("the ") else folded
+
+    wanted = outlet(query)
+    of_outlet = tuple(s for s in dataset.sources if s.outlet and outlet(s.outlet) == wanted)
     return of_outlet or (resolve_source(dataset, query),)
 
 
