@@ -224,3 +224,13 @@ def test_a_source_text_without_paragraphs_is_told_it_gives_no_pinpoints(dataset_
     assert w.line == text[: text.index("text: alpha.txt")].count("\n") + 1
     r = runner.invoke(app, ["--data", str(dataset_copy), "check"])
     assert LINE.match(r.stderr) and "source alpha: no line of alpha.txt reads as a paragraph" in r.stderr
+
+
+def test_a_claim_id_that_names_another_source_is_told_so(dataset_copy: Path) -> None:
+    edit(dataset_copy, "id: beta-002", "id: alpha-099")
+    assert rules(dataset_copy) == {("claim alpha-099", "id-not-of-its-source")}
+    edit(dataset_copy, "id: alpha-099", "id: bet-2")
+    (w,) = run_check(dataset_copy).warnings
+    assert w.rule == "id-not-of-its-source" and "('beta-…')" in w.message
+    text = dataset_copy.read_text(encoding="utf-8")
+    assert w.line == text[: text.index("id: bet-2")].count("\n") + 1

@@ -24,6 +24,7 @@ RULES = {
     "near-copy-summary": "a summary that only swaps synonyms in its quote",
     "stated-date-names-no-time": "a stated date whose quote and note name no time",
     "note-names-missing-file": "a date note naming a file that is not in the dataset",
+    "id-not-of-its-source": "a claim id that does not begin with its source's id",
     "quote-in-several-places": "a quote its source's paragraphs hold more than once",
     "source-without-paragraphs": "a source text with no line that counts as a paragraph",
 }
@@ -253,6 +254,12 @@ def warnings(dataset: Dataset, events_path: Path) -> list[CheckWarning]:
     for c in dataset.claims:
         if c.event is not None:
             attesting[c.event].setdefault(c.source, []).append(c.id)
+        if not c.id.startswith(f"{c.source}-"):
+            message = (
+                f"the id does not begin with its source's id ('{c.source}-…'): ids are <source>-NNN, "
+                "and a reader takes a claim's source from its id"
+            )
+            found.append((c.id, "id", "id-not-of-its-source", message))
         ratio = near_copy(c.summary, c.quote)
         if ratio is not None:
             found.append(
