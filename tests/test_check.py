@@ -234,3 +234,14 @@ def test_a_claim_id_that_names_another_source_is_told_so(dataset_copy: Path) -> 
     assert w.rule == "id-not-of-its-source" and "('beta-…')" in w.message
     text = dataset_copy.read_text(encoding="utf-8")
     assert w.line == text[: text.index("id: bet-2")].count("\n") + 1
+
+
+def test_the_ok_line_counts_in_words_that_agree_with_the_numbers(tmp_path: Path) -> None:
+    (tmp_path / "sources").mkdir()
+    empty = "format: 1\nsources: []\ntopics: []\nclaims: []\n"
+    (tmp_path / "events.yaml").write_text(empty, encoding="utf-8")
+    r = runner.invoke(app, ["--data", str(tmp_path), "check"])
+    assert r.exit_code == 0
+    assert r.stdout.endswith(": 0 sources, 0 claims, 0 events, 0 topics, 0 actors; no quotes\n")
+    r = runner.invoke(app, ["--data", str(FIXTURE), "check"])
+    assert "2 sources, 11 claims, 2 events, 7 topics, 4 actors; all 13 quotes found verbatim" in r.stdout

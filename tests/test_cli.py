@@ -525,3 +525,20 @@ def test_a_name_the_dataset_lacks_is_one_line() -> None:
 def test_source_by_outlet_with_or_without_its_article(name: str) -> None:
     doc = json.loads(invoke("timeline", "--source", name, "--json").stdout)
     assert doc and {c["source"]["id"] for c in doc} == {"alpha"}
+
+
+def test_cite_names_a_span_of_paragraphs_as_the_styles_do(dataset_copy) -> None:  # type: ignore[no-untyped-def]
+    old = 'quote: "The helicopters reached Pakistan in 2018."'
+    new = 'quote: "The helicopters reached Pakistan in 2018. ISIS remains a shared threat"'
+    text = dataset_copy.read_text("utf-8")
+    assert old in text
+    dataset_copy.write_text(text.replace(old, new), "utf-8")
+    out = invoke("--data", str(dataset_copy), "cite", "beta-002").stdout
+    assert "ISIS remains a shared threat” (paragraphs 1–2)\n" in out and "paras. 1–2" in out
+    single = invoke("cite", "beta-001").stdout
+    assert "some say.” (paragraph 1)\n" in single
+
+
+def test_piped_sources_say_not_stated_once() -> None:
+    lines = [line for line in invoke("sources").stdout.splitlines() if "outlet:" in line]
+    assert lines and not any(line.count("not stated") > 1 for line in lines)

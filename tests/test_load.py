@@ -216,7 +216,7 @@ def test_all_problems_at_once(dataset_copy: Path) -> None:
         (
             'quote: "the partnership will flourish"',
             'quote: "the partnership will wither"',
-            "field outlook.quote: quote not found",
+            "field outlook.quote: quote not found in the source text (matches up to 'he partnership will ',",
         ),
         ("author: null", "author: null\n    author_note: null", "duplicate key"),
         (

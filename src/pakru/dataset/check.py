@@ -42,6 +42,10 @@ _NAMES_A_TIME = re.compile(  # months capitalised, as English writes them: "may"
 _FILE_NAME = re.compile(r"[\w.\-/]*\w\.(?:txt|yaml|yml|md)\b")
 
 
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}" if n == 1 else f"{n} {what}s"
+
+
 class CheckWarning(Record):
     """Something valid that the curation conventions advise against, at a place in a file."""
 
@@ -82,11 +86,15 @@ class Report(Record):
     def summary(self) -> str:
         c = self.counts()
         warned = f"; {len(self.warnings)} warning(s)" if self.warnings else ""
-        return (
-            f"OK {self.path}: {c['sources']} sources, {c['claims']} claims, {c['events']} events, "
-            f"{c['topics']} topics, {c['actors']} actors; "
-            f"all {c['quotes']} quotes found verbatim in their sources{warned}"
+        counted = ", ".join(
+            _count(c[k], k.rstrip("s")) for k in ("sources", "claims", "events", "topics", "actors")
         )
+        quotes = (
+            f"all {_count(c['quotes'], 'quote')} found verbatim in their sources"
+            if c["quotes"]
+            else "no quotes"
+        )
+        return f"OK {self.path}: {counted}; {quotes}{warned}"
 
     def as_json(self) -> dict[str, Any]:
         return {

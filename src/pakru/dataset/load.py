@@ -383,7 +383,10 @@ def _check_quotes(
         if textnorm.for_quotes(source.outlook.quote) not in text:
             outlook = node.items["outlook"]
             quote_node = outlook.items.get("quote") if isinstance(outlook, Map) else None
-            r.add(quote_node, f"source {source.id}", "outlook.quote", "quote not found in the source text")
+            message = (
+                f"quote not found in the source text ({textnorm.first_mismatch(source.outlook.quote, text)})"
+            )
+            r.add(quote_node, f"source {source.id}", "outlook.quote", message)
         for claim_id, quote, line, column in its_quotes:
             if textnorm.for_quotes(quote) not in text:
                 message = f"quote not found in source {source.id!r} ({textnorm.first_mismatch(quote, text)})"

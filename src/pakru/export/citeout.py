@@ -50,7 +50,12 @@ def csl_citation(c: ClaimCitation) -> dict[str, Any]:
 
 def text(c: ClaimCitation) -> str:
     pin = c.pinpoint
-    where = f" (paragraph {pin.locator})" if pin else " (not in a counted paragraph)"
+    if pin is None:
+        where = " (not in a counted paragraph)"
+    else:  # as the styles print a span: with an en dash
+        where = (
+            f" (paragraph {pin.first})" if pin.first == pin.last else f" (paragraphs {pin.first}–{pin.last})"
+        )
     return (
         f"In text:   {clean(c.rendered.in_text)}\n"
         f"Reference: {clean(c.rendered.reference)}\n"

@@ -245,7 +245,10 @@ def sources(d: Dataset, out: TextIO | None = None) -> None:
     for s in d.sources:
         w(f"{s.id}: {s.title}")
         w(f"   author: {author_line(s)}")
-        w(f"   outlet: {s.outlet or 'not stated'}{' — ' + s.outlet_basis if s.outlet_basis else ''}")
+        basis = s.outlet_basis or ""
+        if s.outlet is None and basis.startswith("not stated"):  # not "not stated — not stated: …"
+            basis = basis.removeprefix("not stated").lstrip(":").strip()
+        w(f"   outlet: {s.outlet or 'not stated'}{' — ' + basis if basis else ''}")
         w(f"   published: {published_phrase(s)} — {s.published_basis}")
         w(f"   outlook: {stance_text(s.outlook.score)} ({s.outlook.label}): “{s.outlook.quote}”")
         w(f"   claims: {counts[s.id]}")
