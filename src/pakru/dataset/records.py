@@ -88,9 +88,8 @@ class Reader:
         before = len(self.problems)
         value = self.text(m, key, context, nullable=nullable)
         if value is None:  # null, or text found wrong (blank): then nothing follows from it
-            return None, node is not None and nullable and isinstance(node, Scalar) and len(
-                self.problems
-            ) == before
+            is_null = node is not None and nullable and isinstance(node, Scalar)
+            return None, is_null and len(self.problems) == before
         assert isinstance(node, Scalar)
         if node.plain and value[:1] in "“”‘’„" and value[-1:] in "“”‘’" and len(value) > 2:
             straight = value[1:-1]

@@ -103,16 +103,15 @@ def timeline(d: Dataset, t: Timeline, out: TextIO | None = None) -> None:
                 w()
             w(f"== {title} ==")
         facts = t.events.get(e.event) if e.event is not None else None
+        indent = ""  # an attested event's claims, under its line
         if facts is not None and facts.attested_by > 1:
             note = f"attested by {count(facts.attested_by, 'source')}"
             if facts.conflict:
                 note += f"; sources disagree on the date: {disagreement(d, facts.claims)}"
             w(f"* {facts.event.label} ({note})")
-            for c in e.claims:
-                w(f"  {_when(d, c)}  {c.summary}{_opinion(c)} — {who(d.source_by_id[c.source])} [{c.id}]")
-        else:
-            for c in e.claims:
-                w(f"{_when(d, c)}  {c.summary}{_opinion(c)} — {who(d.source_by_id[c.source])} [{c.id}]")
+            indent = "  "
+        for c in e.claims:
+            w(f"{indent}{_when(d, c)}  {c.summary}{_opinion(c)} — {who(d.source_by_id[c.source])} [{c.id}]")
     if not t.entries:
         w("No claims match these filters.")
     w.flush()
